@@ -1,0 +1,59 @@
+/**
+ * kali: a fast TCP load generator and sink, tcpkali-compatible.
+ * argv -> plan -> run -> report -> exit code; nothing else.
+ *
+ * @module
+ */
+import { buildPlan } from "./src/cli/build_plan.ts";
+import { parseArgs } from "./src/cli/options.ts";
+import { permissionHint } from "./src/cli/permissions.ts";
+import { UsageError } from "./src/cli/usage_error.ts";
+import { runPlan } from "./src/engine/coordinator.ts";
+
+const encoder = new TextEncoder();
+const stdout = (text: string) => writeAll(Deno.stdout, text);
+const stderr = (text: string) => writeAll(Deno.stderr, text);
+
+function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): void {
+  let bytes = encoder.encode(text);
+  while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+}
+
+function utf8Locale(): boolean {
+  const granted = Deno.permissions.querySync({ name: "env", variable: "LANG" }).state === "granted";
+  return granted && /utf-?8/i.test(Deno.env.get("LANG") ?? "");
+}
+
+/** Runs kali with `args`; resolves to the exit code. */
+export async function main(args: string[]): Promise<number> {
+  try {
+    const parsed = parseArgs(args);
+    if (parsed.kind === "exit") {
+      stdout(parsed.stdout);
+      return parsed.exitCode;
+    }
+    const plan = await buildPlan(parsed.options, { say: (line) => stderr(line + "\n") });
+    const live = Deno.stdout.isTerminal();
+    return await runPlan(plan, {
+      stdout,
+      stderr,
+      live,
+      columns: live ? Deno.consoleSize().columns : 80,
+      utf8: live && utf8Locale(),
+    });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      stderr(error.lines.map((line) => line + "\n").join(""));
+      if (error.stdout) stdout(error.stdout);
+      return error.exitCode;
+    }
+    const hint = permissionHint(error);
+    if (hint) {
+      stderr(hint + "\n");
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,135 @@
+/**
+ * MessageSources: what one connection writes. Constant content shares one
+ * replicated block; per-connection content is rendered once and replicated;
+ * per-message content (`re`) is re-rendered in place on every refill.
+ *
+ * @module
+ */
+import { ByteWriter, OffsetList } from "./buffers.ts";
+import { MARKER_DIGITS_AT, writeMarkerDigits } from "./marker.ts";
+import { isConstant, type Op, programSizes, regeneratesPerMessage } from "./program.ts";
+import type { Random } from "./random.ts";
+import { renderOps } from "./render.ts";
+import type { MessageSource } from "./types.ts";
+
+/** `copies` back-to-back copies of `message`, at least `minBytes` long. */
+export function replicate(message: Uint8Array, minBytes: number): Uint8Array {
+  if (message.length === 0) return message;
+  const copies = Math.max(1, Math.ceil(minBytes / message.length));
+  const block = new Uint8Array(copies * message.length);
+  for (let i = 0; i < copies; i++) block.set(message, i * message.length);
+  return block;
+}
+
+/** One source shared by every connection: content without expressions that vary. */
+export function sharedSource(
+  first: Uint8Array,
+  message: Uint8Array,
+  minBlockBytes: number,
+): MessageSource {
+  return {
+    first,
+    messageSize: message.length,
+    block: replicate(message, minBlockBytes),
+    refill() {},
+  };
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** A connection's own source, rendered from bound programs. */
+export class RenderedSource implements MessageSource {
+  first: Uint8Array;
+  block: Uint8Array = EMPTY;
+  readonly messageSize: number;
+  stamp?: (buffer: Uint8Array, from: number, to: number, epochMicros: number) => void;
+
+  readonly #messageOps: Op[];
+  readonly #random: Random;
+  readonly #minBlockBytes: number;
+  readonly #regenerate: boolean;
+  readonly #maxMessageBytes: number;
+  #writer = new ByteWriter(16);
+  readonly #firstMarkers = new OffsetList(1);
+  readonly #blockMarkers = new OffsetList();
+  readonly #digits = new Uint8Array(16);
+
+  constructor(firstOps: Op[], messageOps: Op[], random: Random, minBlockBytes: number) {
+    this.#messageOps = messageOps;
+    this.#random = random;
+    this.#minBlockBytes = minBlockBytes;
+    this.#regenerate = regeneratesPerMessage(messageOps);
+    const sizes = programSizes(messageOps);
+    this.#maxMessageBytes = sizes.max;
+
+    const firstWriter = new ByteWriter(64);
+    renderOps(firstOps, random, firstWriter, this.#firstMarkers);
+    this.first = firstWriter.copy();
+
+    if (this.#regenerate) {
+      this.messageSize = sizes.avg;
+      this.#writer = new ByteWriter(minBlockBytes + Math.min(sizes.max, minBlockBytes) + 64);
+      this.refill();
+    } else {
+      this.messageSize = this.#renderReplicated();
+    }
+    if (this.#firstMarkers.count > 0 || this.#blockMarkers.count > 0) {
+      this.stamp = (buffer, from, to, epochMicros) => this.#stamp(buffer, from, to, epochMicros);
+    }
+  }
+
+  /** Renders one message, replicates it to the block size; returns its size. */
+  #renderReplicated(): number {
+    const one = new ByteWriter(64);
+    const markers = new OffsetList(1);
+    renderOps(this.#messageOps, this.#random, one, markers);
+    const size = one.length;
+    this.block = replicate(one.view(), this.#minBlockBytes);
+    const copies = size === 0 ? 0 : this.block.length / size;
+    for (let copy = 0; copy < copies && markers.count > 0; copy++) {
+      for (let i = 0; i < markers.count; i++) {
+        this.#blockMarkers.push(copy * size + markers.offsets[i]);
+      }
+    }
+    return size;
+  }
+
+  /** Re-renders the block with fresh per-message content (no-op otherwise). */
+  refill(): void {
+    if (!this.#regenerate) return;
+    const writer = this.#writer;
+    writer.length = 0;
+    this.#blockMarkers.count = 0;
+    if (this.#maxMessageBytes > 0) {
+      // Zero-length draws are possible (`a?`), so bound the number of copies.
+      for (
+        let copies = 0;
+        writer.length < this.#minBlockBytes && copies <= this.#minBlockBytes;
+        copies++
+      ) {
+        renderOps(this.#messageOps, this.#random, writer, this.#blockMarkers);
+      }
+    }
+    this.block = writer.view();
+  }
+
+  #stamp(buffer: Uint8Array, from: number, to: number, epochMicros: number): void {
+    const markers = buffer === this.first
+      ? this.#firstMarkers
+      : buffer === this.block
+      ? this.#blockMarkers
+      : undefined;
+    if (markers === undefined || markers.count === 0) return;
+    const digits = this.#digits;
+    writeMarkerDigits(digits, 0, epochMicros);
+    const offsets = markers.offsets;
+    for (let i = markers.firstAtOrAfter(from); i < markers.count && offsets[i] < to; i++) {
+      buffer.set(digits, offsets[i] + MARKER_DIGITS_AT);
+    }
+  }
+}
+
+/** Whether a pair of bound programs can be shared by all connections. */
+export function isShareable(firstOps: Op[], messageOps: Op[]): boolean {
+  return isConstant(firstOps) && isConstant(messageOps);
+}

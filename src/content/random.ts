@@ -1,0 +1,65 @@
+/**
+ * The random source for generated content: xoshiro128** seeded from the
+ * system's CSPRNG (or a fixed seed in tests). Sequences need not match
+ * tcpkali's PCG32, only be uniform.
+ *
+ * @module
+ */
+
+/** A fast 32-bit pseudo-random generator. */
+export class Random {
+  #a: number;
+  #b: number;
+  #c: number;
+  #d: number;
+
+  /** Seeds from `seed` when given, else from `crypto.getRandomValues`. */
+  constructor(seed?: number) {
+    const state = new Uint32Array(4);
+    if (seed === undefined) {
+      crypto.getRandomValues(state);
+    } else {
+      let s = seed >>> 0; // splitmix32 expands one number into four words
+      for (let i = 0; i < 4; i++) {
+        s = (s + 0x9e3779b9) >>> 0;
+        let z = s;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+        state[i] = (z ^ (z >>> 16)) >>> 0;
+      }
+    }
+    if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
+    [this.#a, this.#b, this.#c, this.#d] = state;
+  }
+
+  /** The next uniformly distributed unsigned 32-bit integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.#b, 5), 7), 9) >>> 0;
+    const t = this.#b << 9;
+    this.#c ^= this.#a;
+    this.#d ^= this.#b;
+    this.#b ^= this.#c;
+    this.#a ^= this.#d;
+    this.#c ^= t;
+    this.#d = rotl(this.#d, 11);
+    return result;
+  }
+
+  /** A uniform integer in `[0, n)`; `n` up to 2^32. Returns 0 for n ≤ 1. */
+  below(n: number): number {
+    if (n <= 1) return 0;
+    const limit = 4294967296 - (4294967296 % n);
+    let value = this.nextUint32();
+    while (value >= limit) value = this.nextUint32();
+    return value % n;
+  }
+
+  /** A uniform integer in `[min, max]`. */
+  between(min: number, max: number): number {
+    return min + this.below(max - min + 1);
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}

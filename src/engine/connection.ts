@@ -1,0 +1,225 @@
+/**
+ * One open connection, outgoing or accepted: a write state machine paced
+ * by a token bucket and woken by the worker's scheduler, and a read loop.
+ * Per message it allocates nothing of its own; the runtime's write/read
+ * promises are the only per-operation objects.
+ *
+ * @module
+ */
+import { epochMicrosNow } from "../content/marker.ts";
+import type { MessageSource } from "../content/types.ts";
+import { C } from "../stats/counters.ts";
+import { isClosedByUs, strerror } from "./errors.ts";
+import { Pacer } from "./pacer.ts";
+import type { Scheduler, Wakeable } from "./scheduler.ts";
+
+/** tcpkali's minimal move: messages up to one MSS go out whole. */
+export const MSS = 1460;
+
+/** Why a connection ended. */
+export type CloseReason = "failure" | "lifetime" | "stop";
+
+/** The worker engine, as a connection sees it. */
+export interface ConnectionHost {
+  readonly counters: Float64Array;
+  readonly scheduler: Scheduler;
+  /** One read buffer shared by every connection that only counts bytes. */
+  readonly sharedReadBuffer: Uint8Array;
+  log(level: number, line: string): void;
+  onClosed(connection: Connection, reason: CloseReason): void;
+}
+
+/** How a connection sends and receives, fixed for the run. */
+export interface TrafficShape {
+  /** Messages per second; null: no message pacing. */
+  messageRate: number | null;
+  /** Bytes per second upstream; null: unlimited. */
+  upstreamBandwidth: number | null;
+  /** Bytes per second downstream; null: unlimited; 0: never read. */
+  downstreamBandwidth: number | null;
+  writeCombine: boolean;
+  delaySendMs: number;
+}
+
+/** Read size when downstream is limited, as tcpkali's. */
+const LIMITED_READ = 16384;
+
+/** An established connection and its traffic. */
+export class Connection implements Wakeable {
+  readonly tcp: Deno.TcpConn;
+  readonly outgoing: boolean;
+  /** `[address]:port` of the peer, for log lines. */
+  readonly peer: string;
+  open = true;
+  lifetimeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  #host: ConnectionHost;
+  #source: MessageSource | null;
+  #shape: TrafficShape;
+  #sendPacer: Pacer | null = null;
+  #unit = 1;
+  #sendAfter: number;
+  #firstOffset = 0;
+  #blockOffset = 0;
+  #writing = false;
+  #writingFirst = false;
+  #onWritten = (n: number) => this.#written(n);
+  #onWriteError = (error: unknown) => this.#writeFailed(error);
+
+  constructor(
+    host: ConnectionHost,
+    tcp: Deno.TcpConn,
+    options: { outgoing: boolean; peer: string; source: MessageSource | null; shape: TrafficShape },
+  ) {
+    this.#host = host;
+    this.tcp = tcp;
+    this.outgoing = options.outgoing;
+    this.peer = options.peer;
+    this.#source = options.source;
+    this.#shape = options.shape;
+    const now = performance.now();
+    this.#sendAfter = now + options.shape.delaySendMs;
+    const source = options.source;
+    if (source && source.messageSize > 0) {
+      if (options.shape.messageRate !== null) {
+        this.#sendPacer = new Pacer(
+          options.shape.messageRate * source.messageSize,
+          this.#sendAfter,
+        );
+        this.#unit = Math.min(source.messageSize, MSS);
+      } else if (options.shape.upstreamBandwidth !== null) {
+        this.#sendPacer = new Pacer(options.shape.upstreamBandwidth, this.#sendAfter);
+      }
+    }
+  }
+
+  /** Starts reading and writing. */
+  start(): void {
+    if (this.#shape.downstreamBandwidth !== 0) this.#readLoop();
+    this.wake(performance.now());
+  }
+
+  /** Stops writing for good; the socket stays open until close(). */
+  halt(): void {
+    this.#source = null;
+  }
+
+  /** Closes the connection; idempotent. */
+  close(reason: CloseReason): void {
+    if (!this.open) return;
+    this.open = false;
+    if (this.lifetimeTimer !== undefined) clearTimeout(this.lifetimeTimer);
+    try {
+      this.tcp.close();
+    } catch { /* already closed by the runtime */ }
+    this.#host.onClosed(this, reason);
+  }
+
+  /** Scheduler callback and write pump: writes what is due, or sleeps. */
+  wake(now: number): void {
+    if (!this.open || this.#writing || !this.#source) return;
+    if (now < this.#sendAfter) {
+      this.#host.scheduler.schedule(this, this.#sendAfter);
+      return;
+    }
+    const source = this.#source;
+    if (this.#firstOffset < source.first.length) {
+      this.#write(source.first, this.#firstOffset, source.first.length, true);
+      return;
+    }
+    const block = source.block;
+    if (block.length === 0) return;
+    let length = block.length - this.#blockOffset;
+    const pacer = this.#sendPacer;
+    if (pacer) {
+      const allowed = pacer.allowance(now);
+      if (allowed < this.#unit) {
+        const wait = pacer.delayUntil(this.#unit, now);
+        this.#host.scheduler.schedule(this, now + (wait < 1 ? 1 : wait));
+        return;
+      }
+      const move = this.#shape.writeCombine ? allowed - (allowed % this.#unit) : this.#unit;
+      if (move < length) length = move;
+    } else if (!this.#shape.writeCombine && length > MSS) {
+      length = MSS;
+    }
+    this.#write(block, this.#blockOffset, this.#blockOffset + length, false);
+  }
+
+  #write(buffer: Uint8Array, from: number, to: number, first: boolean): void {
+    this.#writing = true;
+    this.#writingFirst = first;
+    this.#source!.stamp?.(buffer, from, to, epochMicrosNow());
+    const view = from === 0 && to === buffer.length ? buffer : buffer.subarray(from, to);
+    this.tcp.write(view).then(this.#onWritten, this.#onWriteError);
+  }
+
+  #written(n: number): void {
+    this.#writing = false;
+    const counters = this.#host.counters;
+    counters[C.bytesSent] += n;
+    counters[C.writes]++;
+    const source = this.#source;
+    if (!source) return; // halted while the write was in flight
+    const now = performance.now();
+    if (this.#writingFirst) {
+      this.#firstOffset += n; // first messages are not charged to the pacer
+    } else {
+      this.#blockOffset += n;
+      this.#sendPacer?.consume(n, now);
+      if (this.#blockOffset >= source.block.length) {
+        this.#blockOffset = 0;
+        source.refill();
+      }
+    }
+    this.wake(now);
+  }
+
+  #writeFailed(error: unknown): void {
+    this.#writing = false;
+    if (!this.open || isClosedByUs(error)) return;
+    this.#host.log(1, `Connection reset by ${this.peer}`);
+    this.close("failure");
+  }
+
+  async #readLoop(): Promise<void> {
+    const host = this.#host;
+    const counters = host.counters;
+    const limit = this.#shape.downstreamBandwidth;
+    const pacer = limit === null ? null : new Pacer(limit, performance.now());
+    let buffer = host.sharedReadBuffer;
+    try {
+      while (this.open) {
+        if (pacer) buffer = await this.#limitedView(pacer);
+        const n = await this.tcp.read(buffer);
+        if (n === null) {
+          if (!this.open) return;
+          host.log(2, `Connection half-closed by ${this.peer}`);
+          this.close("failure");
+          return;
+        }
+        counters[C.bytesReceived] += n;
+        counters[C.reads]++;
+        pacer?.consume(n, performance.now());
+      }
+    } catch (error) {
+      if (!this.open || isClosedByUs(error)) return;
+      host.log(1, `Closing ${this.peer}: ${strerror(error)}`);
+      this.close("failure");
+    }
+  }
+
+  /** A read view sized to the downstream allowance, waiting for one MSS if none. */
+  async #limitedView(pacer: Pacer): Promise<Uint8Array> {
+    const shared = this.#host.sharedReadBuffer;
+    for (;;) {
+      const now = performance.now();
+      const allowed = pacer.allowance(now);
+      if (allowed >= LIMITED_READ) return shared.subarray(0, LIMITED_READ);
+      if (allowed >= 1) return shared.subarray(0, Math.max(allowed, MSS));
+      const wait = Math.max(1, pacer.delayUntil(MSS, now));
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!this.open) return shared;
+    }
+  }
+}

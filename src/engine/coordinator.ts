@@ -1,0 +1,243 @@
+/**
+ * The main thread's side of a run: splits the plan over workers, paces the
+ * phases (bind, ramp-up, steady, stop), draws the live line, and turns the
+ * merged counters into the final report.
+ *
+ * @module
+ */
+import { EXIT } from "../cli/usage_error.ts";
+import type { RunPlan } from "../plan.ts";
+import { finalReport } from "../report/final_report.ts";
+import { g } from "../report/format.ts";
+import {
+  CLEAR_EOL,
+  HIDE_CURSOR,
+  rampRibbon,
+  SHOW_CURSOR,
+  trafficLine,
+} from "../report/live_line.ts";
+import { C, mergeCounters, newCounters, sinceBaseline } from "../stats/counters.ts";
+import type { FromWorker, ToWorker, WorkerSlice } from "./worker_protocol.ts";
+
+/** Where a run writes. */
+export interface RunOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Whether to draw the live display (stdout is a terminal). */
+  live: boolean;
+  columns: number;
+  utf8: boolean;
+}
+
+const LIVE_MS = 250;
+const STOP_GRACE_MS = 3000;
+
+/**
+ * Splits the plan into per-worker slices; idle workers are not started.
+ * The last worker owns the listeners; with two or more workers it opens no
+ * outgoing connections, so accepting never waits behind connecting.
+ */
+export function slicePlan(plan: RunPlan, logPrefix: string): WorkerSlice[] {
+  const uidCounter = new SharedArrayBuffer(4);
+  const slices: WorkerSlice[] = [];
+  const w = plan.workers;
+  const listener = plan.listen.length > 0 ? w - 1 : -1;
+  const connectors = listener >= 0 && w > 1 ? w - 1 : w;
+  for (let index = 0; index < w; index++) {
+    const connections = index < connectors
+      ? Math.floor(plan.connections / connectors) + (index < plan.connections % connectors ? 1 : 0)
+      : 0;
+    const listens = index === listener;
+    if (connections === 0 && !listens) continue;
+    const connectRate = plan.connections > 0
+      ? (plan.connectRate * connections) / plan.connections
+      : plan.connectRate;
+    slices.push({ plan, index, connections, connectRate, listens, uidCounter, logPrefix });
+  }
+  return slices;
+}
+
+type Interrupt = "SIGINT" | "SIGTERM";
+
+class Fatal {
+  constructor(readonly lines: string[], readonly exitCode: number) {}
+}
+
+/** Runs the plan to completion; returns the process exit code. */
+export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
+  const prefix = out.live ? CLEAR_EOL : "";
+  const slices = slicePlan(plan, prefix);
+  const workers: Worker[] = [];
+  const latest = new Map<number, Float64Array>();
+  const waiters = new Map<string, Set<number>>();
+  let wake: () => void = () => {};
+  let fatal: Fatal | null = null;
+  let interrupt: Interrupt | null = null;
+  const finals = new Map<number, Float64Array>();
+  const baselines = new Map<number, Float64Array>();
+
+  const signalled = (signal: Interrupt) => () => {
+    if (interrupt) return;
+    interrupt = signal;
+    out.stderr(`${prefix}Ctrl+C pressed, finishing up...\n`.replace(
+      "Ctrl+C pressed",
+      signal === "SIGINT" ? "Ctrl+C pressed" : "SIGTERM received",
+    ));
+    wake();
+  };
+  const onSigint = signalled("SIGINT");
+  const onSigterm = signalled("SIGTERM");
+  Deno.addSignalListener("SIGINT", onSigint);
+  Deno.addSignalListener("SIGTERM", onSigterm);
+
+  const arrived = (kind: string, index: number) => {
+    if (!waiters.has(kind)) waiters.set(kind, new Set());
+    waiters.get(kind)!.add(index);
+    wake();
+  };
+  const all = (kind: string) => (waiters.get(kind)?.size ?? 0) === slices.length;
+  /** Sleeps until `done()` holds, a deadline passes, or something fatal/interrupting happens. */
+  const until = async (done: () => boolean, deadline: number | null, tick?: () => void) => {
+    while (!done() && !fatal && !interrupt) {
+      const now = performance.now();
+      if (deadline !== null && now >= deadline) return;
+      const wait = Math.min(LIVE_MS, deadline === null ? LIVE_MS : deadline - now);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      tick?.();
+    }
+  };
+  const send = (message: ToWorker) => workers.forEach((w) => w.postMessage(message));
+  const merged = () => mergeCounters(latest.values());
+
+  slices.forEach((slice, n) => {
+    const worker = new Worker(new URL("../../workers/engine_worker.ts", import.meta.url), {
+      type: "module",
+    });
+    worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      const message = event.data;
+      switch (message.type) {
+        case "snapshot":
+          latest.set(n, message.counters);
+          break;
+        case "baseline":
+          baselines.set(n, message.counters);
+          latest.set(n, message.counters);
+          arrived("baseline", n);
+          break;
+        case "final":
+          finals.set(n, message.counters);
+          arrived("final", n);
+          break;
+        case "fatal":
+          fatal ??= new Fatal(message.lines, message.exitCode);
+          wake();
+          break;
+        default:
+          arrived(message.type, n);
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      fatal ??= new Fatal(
+        [`${plan.program}: worker ${slice.index} failed: ${event.message}`],
+        EXIT.software,
+      );
+      wake();
+    };
+    worker.postMessage({ type: "init", slice } satisfies ToWorker);
+    workers.push(worker);
+  });
+
+  const finish = (code: number) => {
+    Deno.removeSignalListener("SIGINT", onSigint);
+    Deno.removeSignalListener("SIGTERM", onSigterm);
+    workers.forEach((w) => w.terminate());
+    if (out.live) out.stdout(SHOW_CURSOR);
+    return code;
+  };
+  const failWith = (f: Fatal) => {
+    out.stderr(f.lines.map((l) => prefix + l + "\n").join(""));
+    return finish(f.exitCode);
+  };
+
+  await until(() => all("ready"), null);
+  if (fatal) return failWith(fatal);
+  if (interrupt) return finish(interrupt === "SIGINT" ? EXIT.usage : 143);
+
+  if (out.live) out.stdout(HIDE_CURSOR);
+  const rampStart = performance.now();
+  send({ type: "start" });
+  if (plan.connections > 0) {
+    const deadline = plan.durationMs === null ? null : rampStart + plan.durationMs;
+    await until(() => all("ramped"), deadline, () => {
+      if (out.live) {
+        out.stderr(`${rampRibbon(merged(), plan.connections, out.columns)}${CLEAR_EOL}\r`);
+      }
+    });
+    if (fatal) return failWith(fatal);
+    if (!all("ramped")) {
+      const n = plan.connections;
+      const seconds = g((plan.durationMs ?? 0) / 1000);
+      out.stderr(
+        `${prefix}Could not create ${n} connection${
+          n === 1 ? "" : "s"
+        } in allotted time (${seconds}s)\n`,
+      );
+      return finish(EXIT.failure);
+    }
+    out.stderr(`${prefix}Ramped up to ${plan.connections} connections.\n`);
+  }
+
+  send({ type: "steady" });
+  await until(() => all("baseline"), null);
+  const steadyStart = performance.now();
+  const steadyEnd = plan.durationMs === null ? null : steadyStart + plan.durationMs;
+  if (!fatal && !interrupt) {
+    let last = mergeCounters(baselines.values());
+    let lastAt = steadyStart;
+    await until(() => false, steadyEnd, () => {
+      if (!out.live) return;
+      const now = performance.now();
+      const current = merged();
+      const seconds = Math.max(0.001, (now - lastAt) / 1000);
+      out.stderr(
+        trafficLine({
+          counters: current,
+          mbpsIn: (8 * (current[C.bytesReceived] - last[C.bytesReceived])) / seconds / 1e6,
+          mbpsOut: (8 * (current[C.bytesSent] - last[C.bytesSent])) / seconds / 1e6,
+          progress: steadyEnd === null ? null : (now - steadyStart) / (steadyEnd - steadyStart),
+          utf8: out.utf8,
+          latency: "",
+        }) + `${CLEAR_EOL}\r`,
+      );
+      last = current;
+      lastAt = now;
+    });
+  }
+  if (fatal) return failWith(fatal);
+  const stoppedAt = performance.now();
+  send({ type: "stop" });
+  await until(() => all("final"), performance.now() + STOP_GRACE_MS);
+  const baseline = mergeCounters(baselines.values());
+  const final = mergeCounters(
+    slices.map((_, n) => finals.get(n) ?? latest.get(n) ?? newCounters()),
+  );
+  send({ type: "close" });
+  await until(() => all("closed"), performance.now() + STOP_GRACE_MS);
+  const report = finalReport({
+    counters: sinceBaseline(final, baseline),
+    durationSeconds: (stoppedAt - steadyStart) / 1000,
+    messageRate: false,
+    latencyLines: [],
+  });
+  if (out.live) out.stderr(CLEAR_EOL);
+  out.stdout(report.join("\n") + "\n");
+  if (fatal) return failWith(fatal);
+  return finish(interrupt === "SIGINT" ? EXIT.usage : interrupt === "SIGTERM" ? 143 : EXIT.ok);
+}

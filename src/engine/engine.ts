@@ -1,0 +1,294 @@
+/**
+ * A worker's engine: binds its listeners, opens and re-opens its share of
+ * outgoing connections at its share of the connect rate, and keeps the
+ * counters the main thread reports from.
+ *
+ * @module
+ */
+import { formatAddress } from "../cli/resolve.ts";
+import { EXIT, UsageError } from "../cli/usage_error.ts";
+import { type ContentFactory, contentFactory } from "../content/template.ts";
+import type { Destination, RunPlan } from "../plan.ts";
+import { C, newCounters } from "../stats/counters.ts";
+import {
+  type CloseReason,
+  Connection,
+  type ConnectionHost,
+  type TrafficShape,
+} from "./connection.ts";
+import { strerror } from "./errors.ts";
+import { Pacer } from "./pacer.ts";
+import { Scheduler } from "./scheduler.ts";
+import type { WorkerSlice } from "./worker_protocol.ts";
+
+/** Size of the read buffer shared by byte-counting connections. */
+const SHARED_READ_BYTES = 65536;
+/** A destination is skipped after this many attempts that all failed. */
+const BROKEN_AFTER = 10;
+
+interface DestinationHealth {
+  attempts: number;
+  successes: number;
+}
+
+/** The per-worker engine. */
+export class Engine implements ConnectionHost {
+  readonly counters: Float64Array = newCounters();
+  readonly scheduler: Scheduler = new Scheduler();
+  readonly sharedReadBuffer: Uint8Array = new Uint8Array(SHARED_READ_BYTES);
+
+  #slice: WorkerSlice;
+  #plan: RunPlan;
+  #shape: TrafficShape;
+  #clientContent: ContentFactory;
+  #serverContent: ContentFactory | null;
+  #uids: Int32Array;
+  #connections = new Set<Connection>();
+  #listeners: Deno.TcpListener[] = [];
+  #running = false;
+  #final: Float64Array | null = null;
+  #ramped = false;
+  #onRamped: () => void = () => {};
+  #connectPacer: Pacer | null = null;
+  #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #cursor: number;
+  #health: DestinationHealth[];
+  #pendingConnects = new Set<AbortController>();
+  #encoder = new TextEncoder();
+
+  constructor(slice: WorkerSlice) {
+    this.#slice = slice;
+    this.#plan = slice.plan;
+    const plan = slice.plan;
+    this.#shape = {
+      messageRate: plan.messageRate,
+      upstreamBandwidth: plan.upstreamBandwidth,
+      downstreamBandwidth: plan.downstreamBandwidth,
+      writeCombine: plan.writeCombine,
+      delaySendMs: plan.delaySendMs,
+    };
+    this.#clientContent = contentFactory(plan.content, "client");
+    this.#serverContent = plan.listenMode === "active"
+      ? contentFactory(plan.content, "server")
+      : null;
+    this.#uids = new Int32Array(slice.uidCounter);
+    this.#cursor = slice.index;
+    this.#health = plan.destinations.map(() => ({ attempts: 0, successes: 0 }));
+  }
+
+  /** Writes a log line to stderr when verbosity allows it. */
+  log(level: number, line: string): void {
+    if (this.#plan.verbosity < level) return;
+    Deno.stderr.writeSync(this.#encoder.encode(`${this.#slice.logPrefix}${line}\n`));
+  }
+
+  /** Binds this worker's listeners; a bind failure is fatal (exit 69). */
+  bind(): void {
+    if (!this.#slice.listens) return;
+    for (const address of this.#plan.listen) {
+      try {
+        this.#listeners.push(Deno.listen({ hostname: address.address, port: address.port }));
+      } catch (error) {
+        if (error instanceof Deno.errors.NotCapable) throw error;
+        const shown = address.dualStack ? "0.0.0.0" : address.address;
+        throw new UsageError(
+          `Bind ${formatAddress(shown, address.port)} is not done on thread ${this.#slice.index}: ${
+            strerror(error)
+          }`,
+          EXIT.unavailable,
+        );
+      }
+    }
+  }
+
+  /** Starts accepting and connecting; `onRamped` fires once the share is started. */
+  start(onRamped: () => void): void {
+    this.#running = true;
+    this.#onRamped = onRamped;
+    for (const listener of this.#listeners) this.#acceptLoop(listener);
+    if (this.#slice.connections === 0) {
+      this.#ramped = true;
+      onRamped();
+      return;
+    }
+    this.#connectPacer = new Pacer(this.#slice.connectRate, performance.now());
+    this.#connectTick();
+  }
+
+  /**
+   * Freezes the run: no new connections or writes. Returns the final
+   * counters while every connection is still open, so that no worker's
+   * gauges reflect another worker having closed first.
+   */
+  halt(): Float64Array {
+    this.#final = this.counters.slice();
+    this.#running = false;
+    if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer);
+    this.scheduler.clear();
+    for (const connection of this.#connections) connection.halt();
+    for (const controller of this.#pendingConnects) controller.abort();
+    return this.#final;
+  }
+
+  /** Closes every socket (after halt). */
+  close(): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener.close();
+      } catch { /* already closed */ }
+    }
+    for (const connection of [...this.#connections]) connection.close("stop");
+    this.#logExit(this.#final ?? this.counters);
+  }
+
+  onClosed(connection: Connection, reason: CloseReason): void {
+    this.#connections.delete(connection);
+    this.counters[connection.outgoing ? C.openOut : C.openIn]--;
+    if (reason === "failure") this.counters[C.failures]++;
+  }
+
+  #connectTick(): void {
+    if (!this.#running) return;
+    const now = performance.now();
+    const counters = this.counters;
+    const deficit = this.#slice.connections - (counters[C.connecting] + counters[C.openOut]);
+    const pacer = this.#connectPacer!;
+    const allowed = pacer.allowance(now);
+    const opening = Math.min(allowed, Math.max(0, deficit));
+    for (let i = 0; i < opening; i++) this.#openOutgoing(this.#nextDestination());
+    if (allowed > 0) pacer.consume(allowed, now); // unused allowance is not banked
+    if (!this.#ramped && deficit - opening <= 0) {
+      this.#ramped = true;
+      this.#onRamped();
+    }
+    const tick = Math.min(250, Math.ceil(1000 / this.#slice.connectRate));
+    this.#connectTimer = setTimeout(() => this.#connectTick(), tick);
+  }
+
+  #nextDestination(): number {
+    const count = this.#plan.destinations.length;
+    for (let tries = 0; tries < count; tries++) {
+      const index = this.#cursor++ % count;
+      const health = this.#health[index];
+      if (health.attempts <= BROKEN_AFTER || health.successes > 0) return index;
+    }
+    return this.#cursor++ % count; // all broken: use one anyway
+  }
+
+  async #openOutgoing(index: number): Promise<void> {
+    const destination: Destination = this.#plan.destinations[index];
+    const counters = this.counters;
+    const health = this.#health[index];
+    const peer = formatAddress(destination.address, destination.port);
+    counters[C.initiated]++;
+    counters[C.connecting]++;
+    health.attempts++;
+    const controller = new AbortController();
+    this.#pendingConnects.add(controller);
+    const timeout = setTimeout(() => controller.abort(), this.#plan.connectTimeoutMs);
+    let tcp: Deno.TcpConn;
+    try {
+      tcp = await Deno.connect({
+        hostname: destination.address,
+        port: destination.port,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      counters[C.connecting]--;
+      if (!this.#running) return;
+      if (error instanceof Deno.errors.NotCapable) throw error;
+      counters[C.failures]++;
+      if (controller.signal.aborted) {
+        counters[C.timeouts]++;
+        this.log(1, `Connection to ${peer} is being closed: Connection timed out`);
+      } else {
+        this.log(1, `Closing ${peer}: ${strerror(error)}`);
+      }
+      return;
+    } finally {
+      clearTimeout(timeout);
+      this.#pendingConnects.delete(controller);
+    }
+    counters[C.connecting]--;
+    if (!this.#running) {
+      tcp.close();
+      return;
+    }
+    health.successes++;
+    counters[C.openOut]++;
+    const local = tcp.localAddr as Deno.NetAddr;
+    this.log(
+      2,
+      `Connection ${formatAddress(local.hostname, local.port)} -> ${peer} opened as ${
+        counters[C.initiated]
+      }`,
+    );
+    this.#adopt(tcp, true, peer, this.#clientContent);
+  }
+
+  async #acceptLoop(listener: Deno.TcpListener): Promise<void> {
+    for (;;) {
+      let tcp: Deno.TcpConn;
+      try {
+        tcp = await listener.accept();
+      } catch (error) {
+        if (!this.#running) return;
+        if (error instanceof Deno.errors.BadResource) return;
+        this.log(2, `Cannot accept a new connection: ${strerror(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        continue;
+      }
+      if (!this.#running) {
+        tcp.close();
+        return;
+      }
+      this.counters[C.accepted]++;
+      this.counters[C.openIn]++;
+      const remote = tcp.remoteAddr as Deno.NetAddr;
+      this.#adopt(tcp, false, formatAddress(remote.hostname, remote.port), this.#serverContent);
+    }
+  }
+
+  #adopt(tcp: Deno.TcpConn, outgoing: boolean, peer: string, content: ContentFactory | null): void {
+    const plan = this.#plan;
+    try {
+      if (plan.noDelay !== null) tcp.setNoDelay(plan.noDelay);
+      tcp.setKeepAlive(true);
+    } catch { /* the peer may already be gone; the read loop will notice */ }
+    let source = null;
+    if (content) {
+      const uid = content.needsUid ? Atomics.add(this.#uids, 0, 1) + 1 : 0;
+      source = content.forConnection(uid);
+    }
+    const connection = new Connection(this, tcp, { outgoing, peer, source, shape: this.#shape });
+    this.#connections.add(connection);
+    if (plan.channelLifetimeMs !== null) {
+      connection.lifetimeTimer = setTimeout(
+        () => connection.close("lifetime"),
+        plan.channelLifetimeMs,
+      );
+    }
+    connection.start();
+  }
+
+  #logExit(final: Float64Array): void {
+    if (this.#plan.verbosity < 2) return;
+    const c = this.counters;
+    const lines = [
+      `Exiting worker ${this.#slice.index}`,
+      `  ${c[C.openIn]}↓, ${c[C.openOut]}↑ open connections (${c[C.connecting]} connecting)`,
+      `  ${final[C.initiated] + final[C.accepted]} connections_counter `,
+      `  ↳ ${final[C.initiated]} connections_initiated`,
+      `  ↳ ${final[C.accepted]} connections_accepted`,
+      `  ${c[C.failures]} connection_failures`,
+      `  ↳ ${c[C.timeouts]} connection_timeouts`,
+      `  ${c[C.bytesSent]} worker_data_sent`,
+      `  ${c[C.bytesReceived]} worker_data_rcvd`,
+      `  ${c[C.writes]} worker_num_writes`,
+      `  ${c[C.reads]} worker_num_reads`,
+    ];
+    Deno.stderr.writeSync(
+      this.#encoder.encode(lines.map((l) => this.#slice.logPrefix + l).join("\n") + "\n"),
+    );
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The messages between the main thread and engine workers. Only these,
+ * and compact counter snapshots, cross threads.
+ *
+ * @module
+ */
+import type { RunPlan } from "../plan.ts";
+
+/** One worker's share of the run. */
+export interface WorkerSlice {
+  plan: RunPlan;
+  index: number;
+  /** Outgoing connections this worker keeps open. */
+  connections: number;
+  /** This worker's share of the connect rate. */
+  connectRate: number;
+  /** Whether this worker owns the listening sockets. */
+  listens: boolean;
+  /** Process-wide connection uid counter (Int32 at index 0). */
+  uidCounter: SharedArrayBuffer;
+  /** Prefix for log lines: clear-to-end-of-line when a live line is drawn. */
+  logPrefix: string;
+}
+
+/** Main thread to worker. */
+export type ToWorker =
+  | { type: "init"; slice: WorkerSlice }
+  | { type: "start" }
+  | { type: "steady" }
+  /** Freeze: report final counters, stop sending, keep sockets open. */
+  | { type: "stop" }
+  /** Close every socket (after all workers have frozen). */
+  | { type: "close" };
+
+/** Worker to main thread. */
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "fatal"; lines: string[]; exitCode: number }
+  | { type: "snapshot"; counters: Float64Array }
+  | { type: "ramped" }
+  | { type: "baseline"; counters: Float64Array }
+  | { type: "final"; counters: Float64Array }
+  | { type: "closed" };

@@ -1,0 +1,105 @@
+/**
+ * The latency parts of tcpkali's output: the final-report lines, the live
+ * line's `(c=… fb=… m=… ms⁹⁵ᵖ)` group and the `-vv` worker-exit summaries.
+ * Figures are milliseconds at tcpkali's 0.1 ms resolution, printed `%.1f`.
+ *
+ * @module
+ */
+import type { Percentile } from "../cli/percentiles.ts";
+import type { LatencyHistogram } from "../stats/histogram.ts";
+
+/** The latency measurements, in tcpkali's reporting order. */
+export const LATENCY_KINDS = ["connect", "firstbyte", "message"] as const;
+
+/** One latency measurement: TCP connect, first byte, or message (marker). */
+export type LatencyKind = typeof LATENCY_KINDS[number];
+
+/** The histograms of the enabled measurements; absent means not measured. */
+export type LatencyHistograms = Partial<Record<LatencyKind, LatencyHistogram>>;
+
+const REPORT_TITLES: Record<LatencyKind, string> = {
+  connect: "TCP connect latency",
+  firstbyte: "First byte latency",
+  message: "Message latency",
+};
+
+const LIVE_TAGS: Record<LatencyKind, string> = { connect: "c", firstbyte: "fb", message: "m" };
+
+/**
+ * C `printf("%.<digits>f", x)`: like `toFixed`, except that a value exactly
+ * halfway between two outputs rounds to the even one (`0.25` → `0.2`).
+ */
+export function formatFixed(x: number, digits: number): string {
+  // Exact halfway cases are the binary fractions x = odd / 2^(digits+1).
+  const halves = x * 2 ** (digits + 1);
+  if (Number.isInteger(halves) && halves % 2 !== 0 && Math.abs(halves) < 2 ** 52) {
+    const scale = 10 ** digits;
+    let units = Math.floor(x * scale);
+    if (units % 2 !== 0) units += 1;
+    return (units / scale).toFixed(digits);
+  }
+  return x.toFixed(digits);
+}
+
+/**
+ * One final-report line, e.g.
+ * `TCP connect latency at percentiles: 0.1/0.3/0.3 ms (50/90/99.9%)`.
+ */
+export function latencyReportLine(
+  kind: LatencyKind,
+  histogram: LatencyHistogram,
+  percentiles: readonly Percentile[],
+): string {
+  const values = percentiles.map((p) => formatFixed(histogram.percentileMs(p.value), 1));
+  const labels = percentiles.map((p) => p.label);
+  return `${REPORT_TITLES[kind]} at percentiles: ${values.join("/")} ms (${labels.join("/")}%)`;
+}
+
+/** The report lines of every enabled measurement, in tcpkali's order. */
+export function latencyReportLines(
+  histograms: LatencyHistograms,
+  percentiles: readonly Percentile[],
+): string[] {
+  const lines: string[] = [];
+  for (const kind of LATENCY_KINDS) {
+    const histogram = histograms[kind];
+    if (histogram) lines.push(latencyReportLine(kind, histogram, percentiles));
+  }
+  return lines;
+}
+
+/**
+ * The live line's latency group, with its leading space:
+ * ` (c=0.1 fb=10.9 m=0.2 ms⁹⁵ᵖ)`, `?` for a still empty histogram; `""`
+ * when no latency is measured.
+ */
+export function liveLatencyGroup(histograms: LatencyHistograms): string {
+  let group = "";
+  for (const kind of LATENCY_KINDS) {
+    const histogram = histograms[kind];
+    if (!histogram) continue;
+    const value = histogram.count === 0 ? "?" : formatFixed(histogram.percentileMs(95), 1);
+    group += `${LIVE_TAGS[kind]}=${value} `;
+  }
+  return group === "" ? "" : ` (${group}ms⁹⁵ᵖ)`;
+}
+
+/**
+ * A worker's `-vv` exit summary of one histogram (tcpkali lists connect and
+ * marker latency only):
+ * `  Connect latency:` then `    0.1 latency_95_ms` … `latency_max_ms`.
+ */
+export function workerLatencySummary(
+  kind: "connect" | "message",
+  histogram: LatencyHistogram,
+): string[] {
+  const figure = (ms: number, name: string) => `    ${formatFixed(ms, 1)} latency_${name}_ms`;
+  return [
+    kind === "connect" ? "  Connect latency:" : "  Marker latency:",
+    figure(histogram.percentileMs(95), "95"),
+    figure(histogram.percentileMs(99), "99"),
+    figure(histogram.percentileMs(99.5), "99_5"),
+    figure(histogram.meanMs(), "mean"),
+    figure(histogram.maxMs(), "max"),
+  ];
+}

@@ -1,0 +1,57 @@
+/**
+ * Per-worker traffic and connection counters, kept in one Float64Array so
+ * that a snapshot is a single copy and merging is a loop.
+ *
+ * @module
+ */
+
+/** Index of each counter in a Counters array. */
+export const C = {
+  bytesSent: 0,
+  bytesReceived: 1,
+  writes: 2,
+  reads: 3,
+  /** Open accepted connections (gauge). */
+  openIn: 4,
+  /** Established outgoing connections (gauge). */
+  openOut: 5,
+  /** Outgoing connections still connecting (gauge). */
+  connecting: 6,
+  /** Outgoing connection attempts started (cumulative). */
+  initiated: 7,
+  /** Connections accepted (cumulative). */
+  accepted: 8,
+  failures: 9,
+  timeouts: 10,
+  messagesSent: 11,
+  messagesReceived: 12,
+} as const;
+
+/** Number of counters. */
+export const COUNTER_COUNT = 13;
+
+/** Gauges are levels, not totals: never subtract a baseline from them. */
+export const GAUGES: readonly number[] = [C.openIn, C.openOut, C.connecting];
+
+/** A fresh, zeroed counter array. */
+export function newCounters(): Float64Array {
+  return new Float64Array(COUNTER_COUNT);
+}
+
+/** Sums worker snapshots into one. */
+export function mergeCounters(snapshots: Iterable<Float64Array>): Float64Array {
+  const total = newCounters();
+  for (const snapshot of snapshots) {
+    for (let i = 0; i < COUNTER_COUNT; i++) total[i] += snapshot[i];
+  }
+  return total;
+}
+
+/** `now - base` for cumulative counters; gauges keep their `now` level. */
+export function sinceBaseline(now: Float64Array, base: Float64Array): Float64Array {
+  const delta = newCounters();
+  for (let i = 0; i < COUNTER_COUNT; i++) {
+    delta[i] = GAUGES.includes(i) ? now[i] : now[i] - base[i];
+  }
+  return delta;
+}

@@ -1,0 +1,344 @@
+/**
+ * Streaming RFC 6455 frame parser for the receive side. Fed chunks split at
+ * any byte (inside a header, inside the 64-bit length, inside a payload), it
+ * reports frame starts, payload bytes (unmasked in place), frame ends,
+ * complete messages, pings, pongs and closes, and validates the protocol.
+ * Data frames are never buffered and a chunk costs no allocation; only
+ * control payloads (≤ 125 bytes) are collected into one small buffer.
+ *
+ * @module
+ */
+import { CloseCode, parseClosePayload } from "./websocket_close.ts";
+import {
+  FIN,
+  isControlOpcode,
+  MASK_BIT,
+  maskInPlace,
+  MAX_CONTROL_PAYLOAD,
+  MAX_FRAME_HEADER,
+  Opcode,
+  RSV_BITS,
+} from "./websocket_frame.ts";
+
+/** The frame being received. One object per parser, updated in place. */
+export interface FrameInfo {
+  /** 4-bit opcode. */
+  opcode: number;
+  /** FIN bit. */
+  fin: boolean;
+  /** RSV bits in byte-0 positions (0x40 | 0x20 | 0x10). */
+  rsv: number;
+  /** Whether the frame carried a masking key. */
+  masked: boolean;
+  /** Masking key as an unsigned 32-bit number (0 when unmasked). */
+  maskKey: number;
+  /** Payload length in bytes. */
+  length: number;
+}
+
+/**
+ * Receives parser events. Every method is optional. Arguments (the shared
+ * {@link FrameInfo}, payload views) are valid only during the call.
+ */
+export interface FrameHandler {
+  /** A frame header has been read and accepted. */
+  frameStart?(frame: FrameInfo): void;
+  /** Payload bytes `bytes[from, to)` of the current frame (control frames too), already unmasked. */
+  payload?(bytes: Uint8Array, from: number, to: number, frame: FrameInfo): void;
+  /** The current frame's payload is complete. */
+  frameEnd?(frame: FrameInfo): void;
+  /** A data message is complete (its final frame ended); `opcode` is text or binary. */
+  message?(opcode: number, length: number): void;
+  /** A ping arrived: answer with a pong carrying the same payload. */
+  ping?(payload: Uint8Array): void;
+  /** A pong arrived. */
+  pong?(payload: Uint8Array): void;
+  /** A valid close frame arrived (code 1005 when it had no payload). */
+  close?(code: number, reason: string): void;
+}
+
+/** Options for {@link WebSocketFrameParser}. */
+export interface FrameParserOptions {
+  /**
+   * The side this parser receives on. A `server` receives client frames,
+   * which must be masked; a `client` receives server frames, which must not.
+   */
+  side: "client" | "server";
+  /** Enforce the masking rule of `side`; default true. */
+  enforceMasking?: boolean;
+  /**
+   * RSV bits allowed without a negotiated extension (byte-0 positions,
+   * `RSV_BITS` for all). Default 0: any RSV bit is a protocol error. tcpkali
+   * can send `\{ws.text rsv1}` frames, so a kali sink may allow them.
+   */
+  allowedRsv?: number;
+  /** Largest frame or message payload accepted; beyond it, 1009. Default 2^53 − 1. */
+  maxMessageLength?: number;
+}
+
+/** Parser states. */
+const HEADER = 0;
+const PAYLOAD = 1;
+const FAILED = 2;
+
+const TWO_POW_32 = 0x1_0000_0000;
+
+/**
+ * One connection's frame parser. Call {@link WebSocketFrameParser.push} with
+ * each received chunk; it returns 0, or a close code (1002, 1007, 1009) when
+ * the peer broke the protocol. After a violation the parser stays failed and
+ * ignores further input: send a close frame with that code and close.
+ *
+ * Masked payloads are unmasked **in place** in the chunk given to `push`.
+ */
+export class WebSocketFrameParser {
+  /** The current (or last) frame; the object handed to the handler. */
+  readonly frame: FrameInfo = {
+    opcode: 0,
+    fin: false,
+    rsv: 0,
+    masked: false,
+    maskKey: 0,
+    length: 0,
+  };
+  /** Complete data messages received so far. */
+  messages = 0;
+  /** Frames received so far (all opcodes, counted at their end). */
+  frames = 0;
+  /** Whether a close frame has been received. */
+  closeReceived = false;
+  /** After a violation: what was wrong, for logs; "" otherwise. */
+  error = "";
+
+  readonly #handler: FrameHandler;
+  readonly #expectMasked: boolean | null;
+  readonly #allowedRsv: number;
+  readonly #maxLength: number;
+
+  #state = HEADER;
+  #failure = 0;
+  /** Header bytes collected so far (a header may span chunks). */
+  readonly #head = new Uint8Array(MAX_FRAME_HEADER);
+  #headHave = 0;
+  #headNeed = 2;
+  /** Payload bytes of the current frame still to come. */
+  #remaining = 0;
+  /** Payload bytes of the current frame seen so far (mask phase). */
+  #payloadOffset = 0;
+  /** Opcode of the open fragmented message, or -1 when none is open. */
+  #messageOpcode = -1;
+  #messageLength = 0;
+  /** Control payload collector, allocated on the first control frame. */
+  #control: Uint8Array | null = null;
+
+  constructor(handler: FrameHandler, options: FrameParserOptions) {
+    this.#handler = handler;
+    const enforce = options.enforceMasking ?? true;
+    this.#expectMasked = enforce ? options.side === "server" : null;
+    this.#allowedRsv = (options.allowedRsv ?? 0) & RSV_BITS;
+    this.#maxLength = options.maxMessageLength ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  /** Whether a fragmented data message is open (first frame seen, final frame not yet). */
+  get inMessage(): boolean {
+    return this.#messageOpcode !== -1;
+  }
+
+  /** Whether the parser is between frames (no partial header or payload pending). */
+  get atFrameBoundary(): boolean {
+    return this.#state === HEADER && this.#headHave === 0;
+  }
+
+  /**
+   * Parses `chunk[from, to)`. Returns 0 when all is well, otherwise the close
+   * code to send (the same code on every later call).
+   */
+  push(chunk: Uint8Array, from = 0, to: number = chunk.length): number {
+    let at = from;
+    while (at < to && this.#failure === 0) {
+      if (this.#state === PAYLOAD) {
+        const n = Math.min(this.#remaining, to - at);
+        this.#takePayload(chunk, at, at + n);
+        at += n;
+        this.#remaining -= n;
+        if (this.#remaining === 0) this.#endFrame();
+      } else {
+        at = this.#readHeader(chunk, at, to);
+        // A zero-length frame ends as soon as its header does.
+        if (this.#headerJustCompleted() && this.#remaining === 0) this.#endFrame();
+      }
+    }
+    return this.#failure;
+  }
+
+  /** Whether the last #readHeader call completed and accepted a header. */
+  #headerJustCompleted(): boolean {
+    return this.#state === PAYLOAD;
+  }
+
+  #fail(code: number, why: string): void {
+    this.#state = FAILED;
+    this.#failure = code;
+    this.error = why;
+  }
+
+  /** Collects header bytes; on completion validates and enters the payload state. */
+  #readHeader(chunk: Uint8Array, at: number, to: number): number {
+    const head = this.#head;
+    while (at < to && this.#headHave < this.#headNeed) {
+      head[this.#headHave++] = chunk[at++];
+      if (this.#headHave === 2) {
+        const len7 = head[1] & 0x7f;
+        this.#headNeed = 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) +
+          ((head[1] & MASK_BIT) !== 0 ? 4 : 0);
+      }
+    }
+    if (this.#headHave < this.#headNeed) return at;
+    this.#headHave = 0;
+    this.#headNeed = 2;
+    this.#acceptHeader(head);
+    return at;
+  }
+
+  #acceptHeader(head: Uint8Array): void {
+    const frame = this.frame;
+    const b0 = head[0];
+    const b1 = head[1];
+    const opcode = b0 & 0x0f;
+    const fin = (b0 & FIN) !== 0;
+    const rsv = b0 & RSV_BITS;
+    const masked = (b1 & MASK_BIT) !== 0;
+    const len7 = b1 & 0x7f;
+    let i = 2;
+    let length = len7;
+    if (len7 === 126) {
+      length = (head[2] << 8) | head[3];
+      i = 4;
+    } else if (len7 === 127) {
+      const high = ((head[2] << 24) | (head[3] << 16) | (head[4] << 8) | head[5]) >>> 0;
+      const low = ((head[6] << 24) | (head[7] << 16) | (head[8] << 8) | head[9]) >>> 0;
+      if (high >= 0x8000_0000) {
+        this.#fail(CloseCode.protocolError, "64-bit length with the most significant bit set");
+        return;
+      }
+      length = high * TWO_POW_32 + low;
+      if (high > 0x1f_ffff) length = Infinity; // beyond 2^53: too big whatever the limit
+      i = 10;
+    }
+    const maskKey = masked
+      ? ((head[i] << 24) | (head[i + 1] << 16) | (head[i + 2] << 8) | head[i + 3]) >>> 0
+      : 0;
+
+    frame.opcode = opcode;
+    frame.fin = fin;
+    frame.rsv = rsv;
+    frame.masked = masked;
+    frame.maskKey = maskKey;
+    frame.length = length;
+
+    if ((rsv & ~this.#allowedRsv) !== 0) {
+      this.#fail(CloseCode.protocolError, "RSV bits set without a negotiated extension");
+      return;
+    }
+    if (this.#expectMasked !== null && masked !== this.#expectMasked) {
+      this.#fail(
+        CloseCode.protocolError,
+        masked ? "masked frame from a server" : "unmasked frame from a client",
+      );
+      return;
+    }
+    if (isControlOpcode(opcode)) {
+      if (opcode !== Opcode.close && opcode !== Opcode.ping && opcode !== Opcode.pong) {
+        this.#fail(CloseCode.protocolError, `reserved control opcode ${opcode}`);
+        return;
+      }
+      if (!fin) {
+        this.#fail(CloseCode.protocolError, "fragmented control frame");
+        return;
+      }
+      if (length > MAX_CONTROL_PAYLOAD) {
+        this.#fail(CloseCode.protocolError, "control frame payload over 125 bytes");
+        return;
+      }
+    } else if (opcode === Opcode.continuation) {
+      if (this.#messageOpcode === -1) {
+        this.#fail(CloseCode.protocolError, "continuation frame without a message to continue");
+        return;
+      }
+      if (this.#messageLength + length > this.#maxLength) {
+        this.#fail(CloseCode.messageTooBig, "message longer than the limit");
+        return;
+      }
+    } else if (opcode === Opcode.text || opcode === Opcode.binary) {
+      if (this.#messageOpcode !== -1) {
+        this.#fail(CloseCode.protocolError, "new data frame inside a fragmented message");
+        return;
+      }
+      if (length > this.#maxLength) {
+        this.#fail(CloseCode.messageTooBig, "message longer than the limit");
+        return;
+      }
+      this.#messageOpcode = opcode;
+      this.#messageLength = 0;
+    } else {
+      this.#fail(CloseCode.protocolError, `reserved data opcode ${opcode}`);
+      return;
+    }
+
+    this.#remaining = length;
+    this.#payloadOffset = 0;
+    this.#state = PAYLOAD;
+    this.#handler.frameStart?.(frame);
+  }
+
+  #takePayload(chunk: Uint8Array, from: number, to: number): void {
+    const frame = this.frame;
+    if (frame.maskKey !== 0) maskInPlace(chunk, from, to, frame.maskKey, this.#payloadOffset);
+    if (isControlOpcode(frame.opcode)) {
+      const control = this.#control ??= new Uint8Array(MAX_CONTROL_PAYLOAD);
+      for (let i = from, o = this.#payloadOffset; i < to; i++, o++) control[o] = chunk[i];
+    }
+    this.#payloadOffset += to - from;
+    this.#handler.payload?.(chunk, from, to, frame);
+  }
+
+  /** The current frame's payload is complete: report it (may fail on a bad close payload). */
+  #endFrame(): void {
+    const frame = this.frame;
+    const handler = this.#handler;
+    this.#state = HEADER;
+    this.frames++;
+    handler.frameEnd?.(frame);
+    const opcode = frame.opcode;
+    if (!isControlOpcode(opcode)) {
+      this.#messageLength += frame.length;
+      if (frame.fin) {
+        const messageOpcode = this.#messageOpcode;
+        const length = this.#messageLength;
+        this.#messageOpcode = -1;
+        this.#messageLength = 0;
+        this.messages++;
+        handler.message?.(messageOpcode, length);
+      }
+      return;
+    }
+    const payload = frame.length === 0
+      ? EMPTY
+      : (this.#control as Uint8Array).subarray(0, frame.length);
+    if (opcode === Opcode.ping) {
+      handler.ping?.(payload);
+    } else if (opcode === Opcode.pong) {
+      handler.pong?.(payload);
+    } else {
+      const close = parseClosePayload(payload);
+      if (typeof close === "number") {
+        this.#fail(close, "malformed close frame payload");
+        return;
+      }
+      this.closeReceived = true;
+      handler.close?.(close.code, close.reason);
+    }
+  }
+}
+
+const EMPTY = new Uint8Array(0);

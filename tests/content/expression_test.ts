@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { EXIT } from "../../src/cli/usage_error.ts";
+import { compileContent } from "../../src/content/template.ts";
+import { arg, compileMessage, latin1, sourceFor, usageErrorOf } from "./helpers.ts";
+
+const render = (text: string, unescape = false, uid = 1) =>
+  latin1(sourceFor(compileMessage(text, unescape), uid).block);
+
+Deno.test("literal text: only \\{ opens an expression; \\\\ is a literal unit", () => {
+  assert.equal(render("\\\\{connection.uid}"), "\\\\{connection.uid}");
+  assert.equal(render("a\\b{c}\\"), "a\\b{c}\\");
+  assert.equal(render("\\\\\\{connection.uid}", false, 5), "\\\\5");
+  assert.equal(render("a\\nb"), "a\\nb", "no unescaping without -e");
+  assert.equal(render("a\\nb", true), "a\nb");
+  assert.equal(
+    render("\\x41\\{connection.uid}\\x42", true, 3),
+    "A3B",
+    "each literal run unescaped",
+  );
+});
+
+Deno.test("quoted strings inside expressions are always unescaped", () => {
+  assert.equal(render('\\{raw "\\x41\\"b"}'), 'A"b');
+  const close = sourceFor(compileMessage('\\{ws.close "\\x03\\xe8"}'), 1, "server").block;
+  assert.deepEqual([...close], [0x88, 0x02, 0x03, 0xe8]);
+});
+
+Deno.test("whitespace between tokens is ignored", () => {
+  assert.equal(render("\\{ connection . uid % 10 }", false, 42), "2");
+  assert.equal(render("\\{\tconnection.uid\n%\r7}", false, 9), "2");
+});
+
+Deno.test("connection.uid, % N chains, message.marker % N", () => {
+  assert.equal(render("PFX-\\{connection.uid%10}", false, 1), "PFX-1");
+  assert.equal(render("PFX-\\{connection.uid%10}", false, 13), "PFX-3");
+  assert.equal(render("\\{connection.uid % 10 % 4}", false, 17), "3");
+  assert.equal(render("\\{message.marker % 5}"), "0");
+});
+
+Deno.test("connection.ptr: 0x hex, unique per connection, numeric under %", () => {
+  const content = compileMessage("\\{connection.ptr}");
+  const a = latin1(sourceFor(content, 1).block);
+  const b = latin1(sourceFor(content, 2).block);
+  assert.match(a, /^0x[0-9a-f]{12}$/);
+  assert.notEqual(a, b);
+  assert.equal(latin1(sourceFor(content, 1).block), a, "same uid, same pointer");
+  const mod = latin1(sourceFor(compileMessage("\\{connection.ptr%2}"), 1).block);
+  assert.equal(mod, String(Number(a) % 2));
+});
+
+Deno.test("raw: quoted, file and nested expressions", () => {
+  const file = Deno.makeTempFileSync();
+  Deno.writeTextFileSync(file, "FILE");
+  try {
+    assert.equal(
+      render(`\\{raw <${file}>}|\\{raw {connection.uid}}|\\{raw {raw "x"}}`, false, 4),
+      "FILE|4|x",
+    );
+    assert.equal(render(`<\\{<${file}>}>`), "<FILE>");
+    assert.equal(render(`\\{<"${file}">}`), "FILE", "quoted file name");
+  } finally {
+    Deno.removeSync(file);
+  }
+});
+
+Deno.test("file bytes are kept verbatim (no unescaping, NUL kept)", () => {
+  const file = Deno.makeTempFileSync();
+  Deno.writeFileSync(file, Uint8Array.of(0x5c, 0x6e, 0x00, 0x41));
+  try {
+    const block = sourceFor(compileMessage(`\\{<${file}>}`, true)).block;
+    assert.deepEqual([...block], [0x5c, 0x6e, 0x00, 0x41]);
+  } finally {
+    Deno.removeSync(file);
+  }
+});
+
+function linesOf(text: string): string[] {
+  const error = usageErrorOf(() => compileMessage(text));
+  assert.equal(error.exitCode, EXIT.failure);
+  return error.lines;
+}
+
+Deno.test("2.3 rows: exact parse-error messages, exit 1", () => {
+  assert.deepEqual(linesOf("\\{foo}"), [
+    "Unexpected token in message expression: foo",
+    'Parse error near token "foo": syntax error, unexpected end of expression',
+    'Failed to parse ""\\\\{foo}""',
+  ]);
+  assert.deepEqual(linesOf("\\{connection.uid"), [
+    `Parse error near token "": syntax error, unexpected end of expression, expecting '}'`,
+    'Failed to parse ""\\\\{connection.uid""',
+  ]);
+  assert.deepEqual(linesOf("\\{re [a-z}"), [
+    `Parse error near token "": syntax error, unexpected end of expression, expecting arbitrary string or regex character class range or ']'`,
+    'Failed to parse ""\\\\{re [a-z}""',
+  ]);
+  assert.deepEqual(linesOf("\\{</nonexistent>}"), [
+    `Can't open "/nonexistent": No such file or directory`,
+  ]);
+});
+
+Deno.test("quirk 6 fixed: % 0 and > 16 regex pieces are parse errors (exit 1)", () => {
+  const modulo = linesOf("\\{connection.uid%0}");
+  assert.match(modulo[0], /^Parse error near token "0" at byte 17: modulo by zero/);
+  assert.equal(modulo[1], 'Failed to parse ""\\\\{connection.uid%0}""');
+  const alternatives = Array.from({ length: 17 }, (_, i) => String.fromCharCode(97 + i)).join("|");
+  assert.match(linesOf(`\\{re ${alternatives}}`)[0], /more than 16 alternatives/);
+  assert.match(linesOf(`\\{re ${"[a]".repeat(17)}}`)[0], /more than 16 pieces/);
+  // exactly 16 is fine
+  compileMessage(`\\{re ${alternatives.slice(0, -2)}}`);
+  compileMessage(`\\{re ${"[a]".repeat(16)}}`);
+});
+
+Deno.test("other syntax errors are one line each, then Failed to parse", () => {
+  for (
+    const bad of [
+      '\\{"abc"}',
+      "\\{ws.text {connection.uid}}",
+      "\\{raw {ws.text}}",
+      "\\{connection.foo}",
+      "\\{ws.bogus}",
+      "\\{re a||b}",
+      "\\{re ()}",
+      "\\{re a{2,}}",
+      "\\{re []}",
+      "\\{}",
+      "\\{connection.uid %}",
+      '\\{raw "abc}',
+    ]
+  ) {
+    const lines = linesOf(bad);
+    assert.ok(lines.length >= 2 && lines.length <= 3, bad);
+    assert.match(lines[lines.length - 2], /^Parse error near token /, bad);
+    assert.ok(lines[lines.length - 1].startsWith('Failed to parse ""'), bad);
+    for (const line of lines) assert.ok(!line.includes("\n"), `one line each: ${bad}`);
+  }
+  assert.deepEqual(linesOf("\\{connection.foo}").slice(0, 1), [
+    "Unexpected token in message expression: foo",
+  ]);
+});
+
+Deno.test("the first bad argument wins; errors come at compile time", () => {
+  const error = usageErrorOf(() => compileContent([arg("ok"), arg("\\{bad}"), arg("\\{worse}")]));
+  assert.equal(error.lines[0], "Unexpected token in message expression: bad");
+});
+
+Deno.test("no stdout debug print for classes with literal characters (quirk 5 fixed)", () => {
+  const original = console.log;
+  const printed: unknown[] = [];
+  console.log = (...args: unknown[]) => printed.push(args);
+  try {
+    compileMessage("\\{re [abc]+}");
+  } finally {
+    console.log = original;
+  }
+  assert.deepEqual(printed, []);
+});

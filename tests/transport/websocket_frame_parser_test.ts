@@ -1,0 +1,292 @@
+import assert from "node:assert/strict";
+import {
+  type FrameHandler,
+  type FrameParserOptions,
+  WebSocketFrameParser,
+} from "../../src/transport/websocket_frame_parser.ts";
+import {
+  type FrameSpec,
+  Opcode,
+  renderFrame,
+  renderFrames,
+  RSV1,
+  RSV_BITS,
+} from "../../src/transport/websocket_frame.ts";
+import { buildCloseFrame } from "../../src/transport/websocket_close.ts";
+
+const text = new TextEncoder();
+const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
+const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+/** A parser that records its events as strings, plus payload bytes per frame. */
+function recorder(options: FrameParserOptions) {
+  const events: string[] = [];
+  let payload: number[] = [];
+  const handler: FrameHandler = {
+    frameStart(f) {
+      events.push(
+        `start op=${f.opcode} fin=${f.fin} rsv=${f.rsv} masked=${f.masked} len=${f.length}`,
+      );
+      payload = [];
+    },
+    payload(b, from, to) {
+      for (let i = from; i < to; i++) payload.push(b[i]);
+    },
+    frameEnd() {
+      events.push(`end ${latin1(Uint8Array.from(payload))}`);
+    },
+    message(opcode, length) {
+      events.push(`message op=${opcode} len=${length}`);
+    },
+    ping(p) {
+      events.push(`ping ${latin1(p)}`);
+    },
+    pong(p) {
+      events.push(`pong ${latin1(p)}`);
+    },
+    close(code, reason) {
+      events.push(`close ${code} ${reason}`);
+    },
+  };
+  const parser = new WebSocketFrameParser(handler, options);
+  return { parser, events };
+}
+
+/** Pushes `stream` cut at `cuts` (copied, as the parser unmasks in place). */
+function pushCut(parser: WebSocketFrameParser, stream: Uint8Array, cuts: number[]): number {
+  const copy = stream.slice();
+  let from = 0;
+  let code = 0;
+  for (const cut of [...cuts, copy.length]) {
+    code = parser.push(copy, from, cut);
+    from = cut;
+  }
+  return code;
+}
+
+const SERVER: FrameParserOptions = { side: "server" };
+const CLIENT: FrameParserOptions = { side: "client" };
+
+for (const length of [0, 1, 125, 126, 127, 65535, 65536, 70000]) {
+  Deno.test(`parses a masked ${length}-byte frame and unmasks its payload`, () => {
+    const payload = Uint8Array.from({ length }, (_, i) => (i * 7919) >>> 3);
+    const frame = renderFrame({ opcode: Opcode.binary, payload, mask: 0xa1b2c3d4 });
+    let received = 0;
+    let same = true;
+    const parser = new WebSocketFrameParser({
+      payload(b, from, to) {
+        for (let i = from; i < to; i++) same &&= b[i] === payload[received++];
+      },
+    }, SERVER);
+    const cuts = [1, 7, 200].filter((cut) => cut < frame.length);
+    assert.equal(pushCut(parser, frame, cuts), 0);
+    assert.equal(received, length);
+    assert.ok(same);
+    assert.equal(parser.frame.length, length);
+    assert.equal(parser.messages, 1);
+    assert.ok(parser.atFrameBoundary);
+  });
+}
+
+/** A stream exercising every header form, including a non-minimal 64-bit length. */
+function mixedStream(mask: number | null): Uint8Array {
+  const frames: FrameSpec[] = [
+    { opcode: Opcode.text, payload: text.encode("Hel"), fin: false },
+    { opcode: Opcode.ping, payload: text.encode("ping!") },
+    { opcode: Opcode.continuation, payload: new Uint8Array(130).fill(0x61), fin: false },
+    { opcode: Opcode.pong, payload: new Uint8Array(0) },
+    { opcode: Opcode.continuation, payload: text.encode("lo") },
+    { opcode: Opcode.binary, payload: new Uint8Array(0) },
+  ].map((f) => ({ ...f, mask }));
+  const longForm = new Uint8Array([0x82, mask === null ? 127 : 0xff, 0, 0, 0, 0, 0, 0, 0, 5]);
+  const maskKey = mask === null
+    ? []
+    : [mask >>> 24, (mask >>> 16) & 255, (mask >>> 8) & 255, mask & 255];
+  const body = text.encode("12345");
+  if (mask !== null) { for (let i = 0; i < 5; i++) body[i] ^= maskKey[i & 3]; }
+  const tail = Uint8Array.from([...longForm, ...maskKey, ...body]);
+  const head = renderFrames(frames);
+  const out = new Uint8Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
+}
+
+const MIXED_EVENTS = [
+  "start op=1 fin=false rsv=0 masked=true len=3",
+  "end Hel",
+  "start op=9 fin=true rsv=0 masked=true len=5",
+  "end ping!",
+  "ping ping!",
+  "start op=0 fin=false rsv=0 masked=true len=130",
+  `end ${"a".repeat(130)}`,
+  "start op=10 fin=true rsv=0 masked=true len=0",
+  "end ",
+  "pong ",
+  "start op=0 fin=true rsv=0 masked=true len=2",
+  "end lo",
+  "message op=1 len=135",
+  "start op=2 fin=true rsv=0 masked=true len=0",
+  "end ",
+  "message op=2 len=0",
+  "start op=2 fin=true rsv=0 masked=true len=5",
+  "end 12345",
+  "message op=2 len=5",
+];
+
+Deno.test("fragmented message with interleaved control frames counts as one message", () => {
+  const { parser, events } = recorder(SERVER);
+  assert.equal(parser.push(mixedStream(0x11223344)), 0);
+  assert.deepEqual(events, MIXED_EVENTS);
+  assert.equal(parser.messages, 3);
+  assert.equal(parser.frames, 7);
+  assert.equal(parser.inMessage, false);
+});
+
+Deno.test("a stream split at every byte position gives the same events", () => {
+  for (const mask of [0x11223344, 0]) {
+    const stream = mixedStream(mask);
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const { parser, events } = recorder(SERVER);
+      assert.equal(pushCut(parser, stream, [cut]), 0);
+      assert.deepEqual(events, MIXED_EVENTS, `mask ${mask} cut at ${cut}`);
+    }
+  }
+});
+
+Deno.test("a stream split at every pair of positions gives the same events", () => {
+  const stream = mixedStream(0x0badf00d).subarray(0, 40); // headers, ping, mask phases
+  const reference = recorder(SERVER);
+  reference.parser.push(stream.slice());
+  for (let a = 0; a <= stream.length; a++) {
+    for (let b = a; b <= stream.length; b++) {
+      const { parser, events } = recorder(SERVER);
+      pushCut(parser, stream, [a, b]);
+      assert.deepEqual(events, reference.events, `cuts ${a}, ${b}`);
+    }
+  }
+});
+
+Deno.test("a stream fed one byte at a time gives the same events", () => {
+  const stream = mixedStream(0x55aa55aa);
+  const { parser, events } = recorder(SERVER);
+  assert.equal(pushCut(parser, stream, Array.from(stream.keys())), 0);
+  assert.deepEqual(events, MIXED_EVENTS);
+});
+
+Deno.test("client side parses unmasked server frames", () => {
+  const { parser, events } = recorder(CLIENT);
+  assert.equal(parser.push(bytes("\x81\x05HELLO\x89\x00")), 0);
+  assert.deepEqual(events, [
+    "start op=1 fin=true rsv=0 masked=false len=5",
+    "end HELLO",
+    "message op=1 len=5",
+    "start op=9 fin=true rsv=0 masked=false len=0",
+    "end ",
+    "ping ",
+  ]);
+});
+
+Deno.test("close frame surfaces its code and reason", () => {
+  const { parser, events } = recorder(SERVER);
+  const frame = buildCloseFrame({ side: "client", code: 1001, reason: "bye ✓", mask: 0x12345678 });
+  assert.equal(parser.push(frame), 0);
+  assert.equal(events.at(-1), "close 1001 bye ✓");
+  assert.ok(parser.closeReceived);
+});
+
+Deno.test("empty close frame surfaces 1005", () => {
+  const { parser, events } = recorder(CLIENT);
+  assert.equal(parser.push(bytes("\x88\x00")), 0);
+  assert.equal(events.at(-1), "close 1005 ");
+});
+
+/** Malformed input → expected close code; `options` default to the server side. */
+const MALFORMED: [string, string, number, FrameParserOptions?][] = [
+  ["reserved data opcode 3", "\x83\x80\x00\x00\x00\x00", 1002],
+  ["reserved data opcode 7", "\x87\x80\x00\x00\x00\x00", 1002],
+  ["reserved control opcode 0xB", "\x8b\x80\x00\x00\x00\x00", 1002],
+  ["reserved control opcode 0xF", "\x8f\x80\x00\x00\x00\x00", 1002],
+  ["ping over 125 bytes", "\x89\xfe\x00\x7e\x00\x00\x00\x00", 1002],
+  ["fragmented ping", "\x09\x80\x00\x00\x00\x00", 1002],
+  ["fragmented close", "\x08\x80\x00\x00\x00\x00", 1002],
+  ["continuation without a start", "\x80\x80\x00\x00\x00\x00", 1002],
+  [
+    "text frame while a fragmented message is open",
+    "\x01\x80\x00\x00\x00\x00\x81\x80\x00\x00\x00\x00",
+    1002,
+  ],
+  ["unmasked frame from a client", "\x81\x00", 1002],
+  ["masked frame from a server", "\x81\x80\x00\x00\x00\x00", 1002, CLIENT],
+  ["RSV1 without an extension", "\xc1\x80\x00\x00\x00\x00", 1002],
+  ["RSV3 on a control frame", "\x99\x80\x00\x00\x00\x00", 1002],
+  [
+    "64-bit length with its top bit set",
+    "\x82\xff\x80\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00",
+    1002,
+  ],
+  ["length beyond 2^53", "\x82\xff\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", 1009],
+  ["frame over the limit", "\x82\xfe\x01\x00\x00\x00\x00\x00", 1009, {
+    side: "server",
+    maxMessageLength: 255,
+  }],
+  [
+    "fragments adding up over the limit",
+    "\x02\x84\x00\x00\x00\x00abcd\x80\x84\x00\x00\x00\x00efgh",
+    1009,
+    { side: "server", maxMessageLength: 7 },
+  ],
+  ["close with a 1-byte payload", "\x88\x81\x00\x00\x00\x00\x03", 1002],
+  ["close with code 1005", "\x88\x82\x00\x00\x00\x00\x03\xed", 1002],
+  ["close with code 999", "\x88\x82\x00\x00\x00\x00\x03\xe7", 1002],
+  ["close with code 2999", "\x88\x82\x00\x00\x00\x00\x0b\xb7", 1002],
+  ["close with a reason that is not UTF-8", "\x88\x83\x00\x00\x00\x00\x03\xe8\xff", 1007],
+];
+
+for (const [name, stream, code, options] of MALFORMED) {
+  Deno.test(`malformed: ${name} → ${code}`, () => {
+    const { parser } = recorder(options ?? SERVER);
+    assert.equal(parser.push(bytes(stream)), code);
+    assert.notEqual(parser.error, "");
+    // Split anywhere, the verdict is the same.
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const { parser } = recorder(options ?? SERVER);
+      assert.equal(pushCut(parser, bytes(stream), [cut]), code, `cut at ${cut}`);
+    }
+  });
+}
+
+Deno.test("after a violation the parser stays failed and reports nothing more", () => {
+  const { parser, events } = recorder(SERVER);
+  assert.equal(parser.push(bytes("\x83\x80\x00\x00\x00\x00")), 1002);
+  const before = events.length;
+  assert.equal(parser.push(buildCloseFrame({ side: "client", code: 1000 })), 1002);
+  assert.equal(events.length, before);
+});
+
+Deno.test("allowedRsv lets tcpkali's rsv frames through", () => {
+  const { parser, events } = recorder({ side: "server", allowedRsv: RSV_BITS });
+  assert.equal(parser.push(bytes("\xd1\x80\x00\x00\x00\x00")), 0);
+  assert.equal(events[0], `start op=1 fin=true rsv=${0x50} masked=true len=0`);
+  const rsv1Only = recorder({ side: "server", allowedRsv: RSV1 });
+  assert.equal(rsv1Only.parser.push(bytes("\xd1\x80\x00\x00\x00\x00")), 1002);
+});
+
+Deno.test("enforceMasking: false accepts either form on either side", () => {
+  for (const side of ["client", "server"] as const) {
+    const { parser } = recorder({ side, enforceMasking: false });
+    assert.equal(parser.push(bytes("\x81\x01a\x81\x81\x00\x00\x00\x00a")), 0);
+    assert.equal(parser.messages, 2);
+  }
+});
+
+Deno.test("a ping's payload can be echoed in a pong", () => {
+  let pong: Uint8Array | null = null;
+  const parser = new WebSocketFrameParser({
+    ping(payload) {
+      pong = renderFrame({ opcode: Opcode.pong, payload, mask: 0 });
+    },
+  }, CLIENT);
+  assert.equal(parser.push(bytes("\x89\x04ping")), 0);
+  assert.deepEqual(pong, bytes("\x8a\x84\x00\x00\x00\x00ping"));
+});
