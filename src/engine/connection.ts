@@ -41,6 +41,24 @@ export interface TrafficShape {
   delaySendMs: number;
 }
 
+/**
+ * A feature that watches a connection's traffic (dumps, latency markers,
+ * --message-stop). Taps run synchronously on the hot path: no allocation,
+ * no awaiting. A connection with receive taps reads into its own buffer,
+ * since the worker's shared buffer may be overwritten by another read.
+ */
+export interface TrafficTap {
+  /** `bytes[0, n)` were just read. */
+  received?(connection: Connection, bytes: Uint8Array, n: number, now: number): void;
+  /** `bytes[from, to)` were just written. */
+  sent?(connection: Connection, bytes: Uint8Array, from: number, to: number, now: number): void;
+  /** The connection closed. */
+  closed?(connection: Connection): void;
+}
+
+/** Private read buffer size for connections whose reads are inspected. */
+const OWN_READ_BYTES = 16384;
+
 /** Read size when downstream is limited, as tcpkali's. */
 const LIMITED_READ = 16384;
 
@@ -63,13 +81,25 @@ export class Connection implements Wakeable {
   #blockOffset = 0;
   #writing = false;
   #writingFirst = false;
+  #taps: TrafficTap[];
+  #receiveTaps: TrafficTap[];
+  #sendTaps: TrafficTap[];
+  #readBuffer: Uint8Array;
+  #inFlight: Uint8Array | null = null;
+  #inFlightFrom = 0;
   #onWritten = (n: number) => this.#written(n);
   #onWriteError = (error: unknown) => this.#writeFailed(error);
 
   constructor(
     host: ConnectionHost,
     tcp: Deno.TcpConn,
-    options: { outgoing: boolean; peer: string; source: MessageSource | null; shape: TrafficShape },
+    options: {
+      outgoing: boolean;
+      peer: string;
+      source: MessageSource | null;
+      shape: TrafficShape;
+      taps?: TrafficTap[];
+    },
   ) {
     this.#host = host;
     this.tcp = tcp;
@@ -77,6 +107,12 @@ export class Connection implements Wakeable {
     this.peer = options.peer;
     this.#source = options.source;
     this.#shape = options.shape;
+    this.#taps = options.taps ?? [];
+    this.#receiveTaps = this.#taps.filter((t) => t.received);
+    this.#sendTaps = this.#taps.filter((t) => t.sent);
+    this.#readBuffer = this.#receiveTaps.length > 0
+      ? new Uint8Array(OWN_READ_BYTES)
+      : host.sharedReadBuffer;
     const now = performance.now();
     this.#sendAfter = now + options.shape.delaySendMs;
     const source = options.source;
@@ -112,6 +148,7 @@ export class Connection implements Wakeable {
     try {
       this.tcp.close();
     } catch { /* already closed by the runtime */ }
+    for (const tap of this.#taps) tap.closed?.(this);
     this.#host.onClosed(this, reason);
   }
 
@@ -150,6 +187,8 @@ export class Connection implements Wakeable {
     this.#writing = true;
     this.#writingFirst = first;
     this.#source!.stamp?.(buffer, from, to, epochMicrosNow());
+    this.#inFlight = buffer;
+    this.#inFlightFrom = from;
     const view = from === 0 && to === buffer.length ? buffer : buffer.subarray(from, to);
     this.tcp.write(view).then(this.#onWritten, this.#onWriteError);
   }
@@ -159,6 +198,12 @@ export class Connection implements Wakeable {
     const counters = this.#host.counters;
     counters[C.bytesSent] += n;
     counters[C.writes]++;
+    if (this.#sendTaps.length > 0) {
+      const at = performance.now();
+      for (const tap of this.#sendTaps) {
+        tap.sent!(this, this.#inFlight!, this.#inFlightFrom, this.#inFlightFrom + n, at);
+      }
+    }
     const source = this.#source;
     if (!source) return; // halted while the write was in flight
     const now = performance.now();
@@ -187,7 +232,8 @@ export class Connection implements Wakeable {
     const counters = host.counters;
     const limit = this.#shape.downstreamBandwidth;
     const pacer = limit === null ? null : new Pacer(limit, performance.now());
-    let buffer = host.sharedReadBuffer;
+    let buffer = this.#readBuffer;
+    const taps = this.#receiveTaps;
     try {
       while (this.open) {
         if (pacer) buffer = await this.#limitedView(pacer);
@@ -200,7 +246,13 @@ export class Connection implements Wakeable {
         }
         counters[C.bytesReceived] += n;
         counters[C.reads]++;
-        pacer?.consume(n, performance.now());
+        if (taps.length > 0 || pacer) {
+          const now = performance.now();
+          for (let i = 0; i < taps.length && this.open; i++) {
+            taps[i].received!(this, buffer, n, now);
+          }
+          pacer?.consume(n, now);
+        }
       }
     } catch (error) {
       if (!this.open || isClosedByUs(error)) return;
@@ -211,7 +263,7 @@ export class Connection implements Wakeable {
 
   /** A read view sized to the downstream allowance, waiting for one MSS if none. */
   async #limitedView(pacer: Pacer): Promise<Uint8Array> {
-    const shared = this.#host.sharedReadBuffer;
+    const shared = this.#readBuffer;
     for (;;) {
       const now = performance.now();
       const allowed = pacer.allowance(now);

@@ -260,7 +260,14 @@ export class Engine implements ConnectionHost {
       const uid = content.needsUid ? Atomics.add(this.#uids, 0, 1) + 1 : 0;
       source = content.forConnection(uid);
     }
-    const connection = new Connection(this, tcp, { outgoing, peer, source, shape: this.#shape });
+    const taps = this.#tapsFor(outgoing);
+    const connection = new Connection(this, tcp, {
+      outgoing,
+      peer,
+      source,
+      shape: this.#shape,
+      taps,
+    });
     this.#connections.add(connection);
     if (plan.channelLifetimeMs !== null) {
       connection.lifetimeTimer = setTimeout(
@@ -269,6 +276,14 @@ export class Engine implements ConnectionHost {
       );
     }
     connection.start();
+  }
+
+  /**
+   * The traffic taps a new connection gets. Each feature that inspects
+   * traffic (dumps, latency markers, --message-stop) adds its tap here.
+   */
+  #tapsFor(_outgoing: boolean): TrafficTap[] {
+    return [];
   }
 
   #logExit(final: Float64Array): void {
