@@ -15,6 +15,7 @@ import {
   Connection,
   type ConnectionHost,
   type TrafficShape,
+  type TrafficTap,
 } from "./connection.ts";
 import { strerror } from "./errors.ts";
 import { Pacer } from "./pacer.ts";
