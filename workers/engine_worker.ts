@@ -11,7 +11,7 @@ import { Engine } from "../src/engine/engine.ts";
 import type { FromWorker, ToWorker } from "../src/engine/worker_protocol.ts";
 
 /** How often counters are published to the main thread. */
-const SNAPSHOT_MS = 100;
+const SNAPSHOT_MS = 50;
 
 let engine: Engine | null = null;
 let snapshotTimer: ReturnType<typeof setInterval> | undefined;
@@ -54,9 +54,6 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
           () => post({ type: "snapshot", counters: engine!.counters.slice() }),
           SNAPSHOT_MS,
         );
-        break;
-      case "steady":
-        post({ type: "baseline", counters: engine!.counters.slice() });
         break;
       case "stop":
         clearInterval(snapshotTimer);

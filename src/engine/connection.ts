@@ -11,7 +11,7 @@ import type { MessageSource } from "../content/types.ts";
 import { C } from "../stats/counters.ts";
 import { isClosedByUs, strerror } from "./errors.ts";
 import { Pacer } from "./pacer.ts";
-import type { Scheduler, Wakeable } from "./scheduler.ts";
+import { EARLY_WAKE_MS, type Scheduler, type Wakeable } from "./scheduler.ts";
 
 /** tcpkali's minimal move: messages up to one MSS go out whole. */
 export const MSS = 1460;
@@ -155,7 +155,8 @@ export class Connection implements Wakeable {
   /** Scheduler callback and write pump: writes what is due, or sleeps. */
   wake(now: number): void {
     if (!this.open || this.#writing || !this.#source) return;
-    if (now < this.#sendAfter) {
+    // The scheduler wakes up to EARLY_WAKE_MS early; treat that as due, or we would spin.
+    if (now + EARLY_WAKE_MS < this.#sendAfter) {
       this.#host.scheduler.schedule(this, this.#sendAfter);
       return;
     }

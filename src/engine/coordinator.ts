@@ -74,7 +74,6 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   let fatal: Fatal | null = null;
   let interrupt: Interrupt | null = null;
   const finals = new Map<number, Float64Array>();
-  const baselines = new Map<number, Float64Array>();
 
   const signalled = (signal: Interrupt) => () => {
     if (interrupt) return;
@@ -124,11 +123,6 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
       switch (message.type) {
         case "snapshot":
           latest.set(n, message.counters);
-          break;
-        case "baseline":
-          baselines.set(n, message.counters);
-          latest.set(n, message.counters);
-          arrived("baseline", n);
           break;
         case "final":
           finals.set(n, message.counters);
@@ -189,17 +183,20 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
           n === 1 ? "" : "s"
         } in allotted time (${seconds}s)\n`,
       );
+      // Unlike tcpkali, still report what the attempt moved (from the start).
+      await stopAndReport(newCounters(), rampStart);
       return finish(EXIT.failure);
     }
     out.stderr(`${prefix}Ramped up to ${plan.connections} connections.\n`);
   }
 
-  send({ type: "steady" });
-  await until(() => all("baseline"), null);
+  // As tcpkali, the steady phase counts from the last published snapshot, so
+  // traffic of a short ramp-up (e.g. a WebSocket handshake) is included.
+  const baseline = merged();
   const steadyStart = performance.now();
   const steadyEnd = plan.durationMs === null ? null : steadyStart + plan.durationMs;
   if (!fatal && !interrupt) {
-    let last = mergeCounters(baselines.values());
+    let last = baseline;
     let lastAt = steadyStart;
     await until(() => false, steadyEnd, () => {
       if (!out.live) return;
@@ -221,23 +218,27 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
     });
   }
   if (fatal) return failWith(fatal);
-  const stoppedAt = performance.now();
-  send({ type: "stop" });
-  await until(() => all("final"), performance.now() + STOP_GRACE_MS);
-  const baseline = mergeCounters(baselines.values());
-  const final = mergeCounters(
-    slices.map((_, n) => finals.get(n) ?? latest.get(n) ?? newCounters()),
-  );
-  send({ type: "close" });
-  await until(() => all("closed"), performance.now() + STOP_GRACE_MS);
-  const report = finalReport({
-    counters: sinceBaseline(final, baseline),
-    durationSeconds: (stoppedAt - steadyStart) / 1000,
-    messageRate: false,
-    latencyLines: [],
-  });
-  if (out.live) out.stderr(CLEAR_EOL);
-  out.stdout(report.join("\n") + "\n");
+  await stopAndReport(baseline, steadyStart);
   if (fatal) return failWith(fatal);
   return finish(interrupt === "SIGINT" ? EXIT.usage : interrupt === "SIGTERM" ? 143 : EXIT.ok);
+
+  /** Freezes the workers, closes their sockets and prints the final report. */
+  async function stopAndReport(baseline: Float64Array, since: number): Promise<void> {
+    const stoppedAt = performance.now();
+    send({ type: "stop" });
+    await until(() => all("final"), performance.now() + STOP_GRACE_MS);
+    const final = mergeCounters(
+      slices.map((_, n) => finals.get(n) ?? latest.get(n) ?? newCounters()),
+    );
+    send({ type: "close" });
+    await until(() => all("closed"), performance.now() + STOP_GRACE_MS);
+    const report = finalReport({
+      counters: sinceBaseline(final, baseline),
+      durationSeconds: (stoppedAt - since) / 1000,
+      messageRate: false,
+      latencyLines: [],
+    });
+    if (out.live) out.stderr(CLEAR_EOL);
+    out.stdout(report.join("\n") + "\n");
+  }
 }

@@ -154,14 +154,16 @@ export class Engine implements ConnectionHost {
     const counters = this.counters;
     const deficit = this.#slice.connections - (counters[C.connecting] + counters[C.openOut]);
     const pacer = this.#connectPacer!;
+    // As tcpkali: ramp-up is done when, at a tick, every connection started
+    // earlier is still connecting or established (so a refused port never is).
+    if (!this.#ramped && deficit <= 0) {
+      this.#ramped = true;
+      this.#onRamped();
+    }
     const allowed = pacer.allowance(now);
     const opening = Math.min(allowed, Math.max(0, deficit));
     for (let i = 0; i < opening; i++) this.#openOutgoing(this.#nextDestination());
     if (allowed > 0) pacer.consume(allowed, now); // unused allowance is not banked
-    if (!this.#ramped && deficit - opening <= 0) {
-      this.#ramped = true;
-      this.#onRamped();
-    }
     const tick = Math.min(250, Math.ceil(1000 / this.#slice.connectRate));
     this.#connectTimer = setTimeout(() => this.#connectTick(), tick);
   }

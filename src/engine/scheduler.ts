@@ -6,6 +6,9 @@
  * @module
  */
 
+/** Items due within this many ms are woken now: timers fire at ms granularity. */
+export const EARLY_WAKE_MS = 0.5;
+
 /** Something the scheduler can wake. */
 export interface Wakeable {
   wake(now: number): void;
@@ -37,7 +40,7 @@ export class Scheduler {
     }
     this.#times[i] = at;
     this.#items[i] = item;
-    if (at < this.#armedFor - 0.5) this.#arm(at);
+    if (at < this.#armedFor - EARLY_WAKE_MS) this.#arm(at);
   }
 
   /** Cancels every pending wake-up. */
@@ -82,7 +85,7 @@ export class Scheduler {
     this.#armedFor = Infinity;
     const now = performance.now();
     // Timers fire at millisecond granularity: wake what is due within it.
-    while (this.#size > 0 && this.#times[0] <= now + 0.5) this.#pop().wake(now);
+    while (this.#size > 0 && this.#times[0] <= now + EARLY_WAKE_MS) this.#pop().wake(now);
     if (this.#size > 0) this.#arm(this.#times[0]);
   }
 }

@@ -26,7 +26,6 @@ export interface WorkerSlice {
 export type ToWorker =
   | { type: "init"; slice: WorkerSlice }
   | { type: "start" }
-  | { type: "steady" }
   /** Freeze: report final counters, stop sending, keep sockets open. */
   | { type: "stop" }
   /** Close every socket (after all workers have frozen). */
@@ -38,6 +37,5 @@ export type FromWorker =
   | { type: "fatal"; lines: string[]; exitCode: number }
   | { type: "snapshot"; counters: Float64Array }
   | { type: "ramped" }
-  | { type: "baseline"; counters: Float64Array }
   | { type: "final"; counters: Float64Array }
   | { type: "closed" };
