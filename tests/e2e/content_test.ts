@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { runKali } from "../_helpers/kali.ts";
+import { RecordingSink } from "../_helpers/peers.ts";
+
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+Deno.test("each connection carries its own uid; % takes the remainder", async () => {
+  const sink = new RecordingSink();
+  try {
+    const run = await runKali(
+      ["-T1", "-c3", "-w1", "-r3", "-m", "PFX-\\{connection.uid%10}|", `127.0.0.1:${sink.port}`],
+    );
+    assert.equal(run.code, 0, run.stderr);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const perConnection = sink.connections.map((_, i) => decode(sink.bytesOf(i)));
+    assert.equal(perConnection.length, 3);
+    const uids = perConnection.map((text) => {
+      const messages = text.split("|").filter(Boolean);
+      assert.ok(messages.length >= 2, text);
+      assert.equal(new Set(messages).size, 1, `one uid per connection: ${text}`);
+      return messages[0];
+    });
+    assert.deepEqual(uids.sort(), ["PFX-1", "PFX-2", "PFX-3"]);
+  } finally {
+    sink.close();
+  }
+});
+
+Deno.test("message markers carry the send time in microseconds", async () => {
+  const sink = new RecordingSink();
+  try {
+    const before = Date.now() * 1000;
+    const run = await runKali([
+      "-T1",
+      "-r5",
+      "-m",
+      "P\\{message.marker}",
+      `127.0.0.1:${sink.port}`,
+    ]);
+    const after = Date.now() * 1000;
+    assert.equal(run.code, 0, run.stderr);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const text = decode(sink.bytesOf(0));
+    const markers = [...text.matchAll(/PTCPKaliMsgTS-([0-9a-f]{16})\./g)];
+    assert.ok(markers.length >= 4, text);
+    assert.equal(markers.length * 31, text.length, "nothing but whole messages");
+    const times = markers.map((m) => parseInt(m[1], 16));
+    for (const t of times) assert.ok(t >= before && t <= after, `marker ${t} outside the run`);
+    for (let i = 1; i < times.length; i++) {
+      assert.ok(times[i] > times[i - 1], "marker times increase");
+    }
+  } finally {
+    sink.close();
+  }
+});
+
+Deno.test("-e unescapes literal text; quoted strings in expressions always", async () => {
+  const sink = new RecordingSink();
+  try {
+    const run = await runKali(
+      [
+        "-T1",
+        "-1",
+        "a\\x41",
+        "-e",
+        "-1",
+        "b\\x42\\n",
+        "-1",
+        '\\{raw "\\x43"}',
+        `127.0.0.1:${sink.port}`,
+      ],
+    );
+    assert.equal(run.code, 0, run.stderr);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(decode(sink.bytesOf(0)), "a\\x41bB\nC");
+  } finally {
+    sink.close();
+  }
+});
+
+Deno.test("a bad expression stops the run before any traffic, exit 1", async () => {
+  const sink = new RecordingSink();
+  try {
+    const run = await runKali(["-T1", "-m", "\\{foo}", `127.0.0.1:${sink.port}`]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^Unexpected token in message expression: foo$/m);
+    assert.equal(sink.connections.length, 0);
+  } finally {
+    sink.close();
+  }
+});
