@@ -10,10 +10,14 @@ import { Cursor } from "./cursor.ts";
 import { parseRegex } from "./regex.ts";
 import { generateRegex } from "./regex_generate.ts";
 import type { Random } from "./random.ts";
+import { PermissionError } from "../cli/permissions.ts";
 import { ContentFileError } from "./syntax_error.ts";
 import type { ContentPart, FrameSpec } from "./types.ts";
 import { unescape } from "./unescape.ts";
-import { OPCODES, RSV_BITS } from "./ws_frame_bytes.ts";
+import {
+  OPCODE_BY_NAME as OPCODES,
+  RSV_BY_NAME as RSV_BITS,
+} from "../transport/websocket_frame.ts";
 
 /** Options for {@linkcode parseContent}. */
 export interface ParseOptions {
@@ -251,6 +255,10 @@ function readFileToken(cursor: Cursor, options: ParseOptions): Uint8Array {
 
 /** Reads a whole file; failures become ContentFileError with the OS reason. */
 export function readFileOrFail(path: string): Uint8Array {
+  // Queried first: a read without the permission would prompt on a terminal.
+  if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
+    throw new PermissionError("read", path);
+  }
   try {
     const info = Deno.statSync(path);
     if (info.isDirectory) throw new ContentFileError(path, "Is a directory");

@@ -10,7 +10,7 @@ import { regexSizes, type SizeRange } from "./regex.ts";
 import { generateRegex } from "./regex_generate.ts";
 import type { Random } from "./random.ts";
 import type { ContentPart, RegexNode } from "./types.ts";
-import { encodeFrame, frameHeaderLength } from "./ws_frame_bytes.ts";
+import { frameHeaderLength, renderFrame } from "../transport/websocket_frame.ts";
 import { MARKER_BYTES } from "./marker.ts";
 
 /** One step of rendering. */
@@ -47,7 +47,7 @@ export function buildProgram(segments: ContentPart[][], options: ProgramOptions)
         closeRun();
         ops.push({
           op: "bytes",
-          bytes: encodeFrame({ ...part.frame, masked: options.masked }, part.frame.payload),
+          bytes: renderFrame({ ...part.frame, mask: options.masked ? 0 : null }),
         });
       } else if (options.websocket && !part.raw) {
         run.push(partOp(part));
@@ -124,7 +124,7 @@ function simplify(ops: Op[]): Op[] {
       op = inner.every((o) => o.op === "bytes")
         ? {
           op: "bytes",
-          bytes: encodeFrame({ opcode: 1, fin: true, rsv: 0, masked: op.masked }, concat(inner)),
+          bytes: renderFrame({ opcode: 1, payload: concat(inner), mask: op.masked ? 0 : null }),
         }
         : { ...op, ops: inner };
     }

@@ -9,7 +9,11 @@ import { MARKER_TEMPLATE } from "./marker.ts";
 import type { Op } from "./program.ts";
 import type { Random } from "./random.ts";
 import { generateRegex } from "./regex_generate.ts";
-import { frameHeaderLength, MAX_FRAME_HEADER_BYTES, writeFrameHeader } from "./ws_frame_bytes.ts";
+import {
+  frameHeaderLength,
+  MAX_FRAME_HEADER as MAX_FRAME_HEADER_BYTES,
+  writeFrameHeader,
+} from "../transport/websocket_frame.ts";
 
 /**
  * Appends one rendering of `ops` to `out`; marker start offsets go to
@@ -61,7 +65,7 @@ function renderTextFrame(
     opcode: 1,
     fin: true,
     rsv: 0,
-    masked: op.masked,
-    payloadLength,
+    length: payloadLength,
+    mask: op.masked ? 0 : null,
   });
 }

@@ -197,3 +197,50 @@ export function renderFrames(frames: readonly FrameSpec[]): Uint8Array {
   for (const frame of frames) at = renderFrameInto(out, at, frame);
   return out;
 }
+
+/** Opcodes by the names of tcpkali's `\{ws.<name>}` expressions. */
+export const OPCODE_BY_NAME: Readonly<Record<string, number>> = {
+  text: Opcode.text,
+  binary: Opcode.binary,
+  close: Opcode.close,
+  ping: Opcode.ping,
+  pong: Opcode.pong,
+  cont: Opcode.continuation,
+  continuation: Opcode.continuation,
+};
+
+/** RSV bits by the names of tcpkali's `\{ws.* rsv1 rsv2 rsv3}` flags. */
+export const RSV_BY_NAME: Readonly<Record<string, number>> = { rsv1: RSV1, rsv2: RSV2, rsv3: RSV3 };
+
+/**
+ * The offset of the first frame boundary at or after `offset` in `buffer`,
+ * a run of whole frames starting at 0 (a connection's pre-rendered first
+ * messages or message block). A control frame may be written there without
+ * splitting a frame. Bytes that do not parse as frames (`\{raw}` content)
+ * count as one frame running to the end of the buffer.
+ */
+export function nextFrameBoundary(buffer: Uint8Array, offset: number): number {
+  const end = buffer.length;
+  if (offset <= 0) return 0;
+  if (offset >= end) return end;
+  let at = 0;
+  while (at < offset) {
+    if (at + 2 > end) return end;
+    const b1 = buffer[at + 1];
+    const len7 = b1 & 0x7f;
+    const header = 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + ((b1 & MASK_BIT) !== 0 ? 4 : 0);
+    if (at + header > end) return end;
+    let length = len7;
+    if (len7 === 126) {
+      length = (buffer[at + 2] << 8) | buffer[at + 3];
+    } else if (len7 === 127) {
+      const high = ((buffer[at + 2] << 24) | (buffer[at + 3] << 16) | (buffer[at + 4] << 8) |
+        buffer[at + 5]) >>> 0;
+      const low = ((buffer[at + 6] << 24) | (buffer[at + 7] << 16) | (buffer[at + 8] << 8) |
+        buffer[at + 9]) >>> 0;
+      length = high * 0x1_0000_0000 + low;
+    }
+    at += header + length;
+  }
+  return at < end ? at : end;
+}

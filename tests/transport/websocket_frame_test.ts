@@ -3,12 +3,15 @@ import {
   frameHeaderLength,
   frameLength,
   maskInPlace,
+  nextFrameBoundary,
   Opcode,
+  OPCODE_BY_NAME,
   renderFrame,
   renderFrameInto,
   renderFrames,
   RSV1,
   RSV3,
+  RSV_BY_NAME,
   writeFrameHeader,
 } from "../../src/transport/websocket_frame.ts";
 
@@ -168,4 +171,36 @@ Deno.test("renderFrameInto lays frames back to back and frameLength sizes them",
   const end = renderFrameInto(out, renderFrameInto(out, 0, spec), spec);
   assert.equal(end, out.length);
   assert.deepEqual(out.subarray(0, end / 2), out.subarray(end / 2));
+});
+
+Deno.test("expression names map to opcodes and RSV bits (content uses these tables)", () => {
+  assert.equal(OPCODE_BY_NAME.cont, Opcode.continuation);
+  assert.equal(OPCODE_BY_NAME.continuation, 0);
+  assert.equal(OPCODE_BY_NAME.pong, 0xa);
+  assert.equal(RSV_BY_NAME.rsv1 | RSV_BY_NAME.rsv3, 0x50);
+  // tcpkali's `\{ws.text rsv1 rsv3 ...}` with no payload, from a client.
+  const frame = renderFrame({
+    opcode: OPCODE_BY_NAME.text,
+    fin: false,
+    rsv: RSV_BY_NAME.rsv1 | RSV_BY_NAME.rsv3,
+    payload: new Uint8Array(0),
+    mask: 0,
+  });
+  assert.deepEqual([...frame], [0x51, 0x80, 0, 0, 0, 0]);
+});
+
+Deno.test("nextFrameBoundary finds where a control frame may go in a run of frames", () => {
+  const block = renderFrames([
+    { opcode: Opcode.text, payload: new Uint8Array(3), mask: 0 }, // 0..9
+    { opcode: Opcode.binary, payload: new Uint8Array(300), mask: 0 }, // 9..317
+    { opcode: Opcode.text, payload: new Uint8Array(70000) }, // 317..70327
+  ]);
+  assert.equal(nextFrameBoundary(block, 0), 0);
+  assert.equal(nextFrameBoundary(block, 1), 9);
+  assert.equal(nextFrameBoundary(block, 9), 9);
+  assert.equal(nextFrameBoundary(block, 10), 317);
+  assert.equal(nextFrameBoundary(block, 318), 70327);
+  assert.equal(nextFrameBoundary(block, block.length), block.length);
+  // Unframed bytes (`\{raw}`) count as one frame to the end of the buffer.
+  assert.equal(nextFrameBoundary(new Uint8Array([0x81, 0x7e, 0x01]), 1), 3);
 });
