@@ -1,0 +1,281 @@
+/**
+ * A worker's latency measurements: the histograms (integer µs), the
+ * traffic taps that feed them, and the deltas posted to the main thread.
+ *
+ * - connect: from just before connect() to established (outgoing only);
+ * - first byte: from connection creation (connect start or accept) to the
+ *   first read of at least one byte;
+ * - message, `--latency-marker`: a FIFO of send times per sending
+ *   connection, one entry when a repeated message's first byte leaves,
+ *   popped per marker found in the received stream;
+ * - message, marker mode: the send time carried in each received
+ *   `\{message.marker}`;
+ * - corrected (kali only, paced `--latency-marker` runs): the same
+ *   answers timed from when the pacer meant each message to leave, so a
+ *   stalled peer is charged for the messages it kept from being sent.
+ *
+ * @module
+ */
+import { UsageError } from "../cli/usage_error.ts";
+import type { MessageSource } from "../content/types.ts";
+import type { LatencyPlan } from "../plan.ts";
+import { type LatencyKind, workerLatencySummary } from "../report/latency_lines.ts";
+import { C } from "../stats/counters.ts";
+import { type HistogramDelta, LatencyHistogram } from "../stats/histogram.ts";
+import { percentileTable } from "../stats/latency_table.ts";
+import type { Connection, TrafficTap } from "./connection.ts";
+import { FIFO_LIMIT, SendTimeFifo } from "./latency_fifo.ts";
+import { MarkerScanner } from "./marker_scanner.ts";
+import { MarkerTimestampReader } from "./marker_timestamps.ts";
+
+/** The kinds a worker measures: tcpkali's three plus the corrected message latency. */
+export type MeasuredKind = LatencyKind | "corrected";
+
+/** Histogram deltas of one snapshot, by kind; `epoch` tags the message rate in force. */
+export interface LatencyDeltas {
+  /** Rate epoch (bumped by each `-r @` rate change) of the message samples. */
+  epoch: number;
+  deltas: Partial<Record<MeasuredKind, HistogramDelta>>;
+}
+
+/** Where fatal measurement errors go (the worker reports them and the run ends). */
+export type FatalSink = (error: UsageError) => void;
+
+const MORE_RECEIVED = [
+  "More messages received than sent. Choose a different --latency-marker.",
+  "Use -d option to dump received message data.",
+];
+const TOO_FAST = [
+  "Sending messages too fast, not receiving them back fast enough.",
+  "Check that the --latency-marker data is being received back.",
+  "Use -d option to dump received message data.",
+];
+
+/** A connection's send progress through repeated messages of `size` bytes. */
+class MessageCounter {
+  /** Bytes of the current message already sent (0: the next byte starts one). */
+  into = 0;
+  constructor(readonly size: number) {}
+
+  /** Offset (in a write of n bytes) of the first message start, or n if none. */
+  firstStart(): number {
+    return this.into === 0 ? 0 : this.size - this.into;
+  }
+
+  advance(n: number): void {
+    this.into = (this.into + n) % this.size;
+  }
+}
+
+/** Times the first byte of every connection (outgoing and accepted). */
+class FirstByteTap implements TrafficTap {
+  readonly inspectsBytes = false;
+  #pending = true;
+  constructor(readonly histogram: LatencyHistogram, readonly createdAt: number) {}
+
+  received(_connection: Connection, _bytes: Uint8Array, n: number, now: number): void {
+    if (!this.#pending || n <= 0) return;
+    this.#pending = false;
+    this.histogram.record((now - this.createdAt) * 1000);
+  }
+}
+
+/** `--latency-marker`: send-time FIFO and marker scan of one sending connection. */
+class LatencyMarkerTap implements TrafficTap {
+  readonly #recorder: WorkerLatency;
+  readonly #block: MessageSource;
+  readonly #scanner: MarkerScanner;
+  readonly #fifo = new SendTimeFifo(64);
+  readonly #messages: MessageCounter;
+  #skip: number;
+
+  constructor(recorder: WorkerLatency, source: MessageSource, marker: Uint8Array, skip: number) {
+    this.#recorder = recorder;
+    this.#block = source;
+    this.#scanner = new MarkerScanner(marker);
+    this.#messages = new MessageCounter(source.messageSize);
+    this.#skip = skip;
+  }
+
+  sent(connection: Connection, bytes: Uint8Array, from: number, to: number, now: number): void {
+    if (bytes !== this.#block.block) return; // first messages are never timed
+    const n = to - from;
+    const size = this.#messages.size;
+    const fifo = this.#fifo;
+    for (let at = this.#messages.firstStart(); at < n; at += size) {
+      const intended = connection.intendedSendTime(at);
+      fifo.push(now, intended < now ? intended : now);
+    }
+    this.#messages.advance(n);
+    if (fifo.length > FIFO_LIMIT) {
+      fifo.clear();
+      this.#recorder.fail(TOO_FAST);
+    }
+  }
+
+  received(_connection: Connection, bytes: Uint8Array, n: number, now: number): void {
+    const scanner = this.#scanner;
+    const recorder = this.#recorder;
+    let at = 0;
+    for (;;) {
+      const end = scanner.next(bytes, at, n);
+      if (end < 0) return;
+      at = end;
+      if (this.#skip > 0) {
+        this.#skip--;
+        continue;
+      }
+      const sent = this.#fifo.shift();
+      if (sent !== sent) { // NaN: nothing outstanding
+        recorder.fail(MORE_RECEIVED);
+        return;
+      }
+      recorder.recordMessage(now - sent, now - this.#fifo.lastIntended);
+    }
+  }
+}
+
+/** Marker mode: reads `\{message.marker}` send times; counts messages both ways. */
+class MessageMarkerTap implements TrafficTap {
+  readonly #recorder: WorkerLatency;
+  readonly #counters: Float64Array;
+  readonly #reader = new MarkerTimestampReader();
+  readonly #source: MessageSource | null;
+  readonly #messages: MessageCounter | null;
+  #nowMicros = 0;
+  readonly #found = (epochMicros: number) => {
+    const micros = this.#nowMicros - epochMicros;
+    this.#recorder.recordMessage(micros > 0 ? micros / 1000 : 0, NaN);
+  };
+
+  constructor(recorder: WorkerLatency, counters: Float64Array, source: MessageSource | null) {
+    this.#recorder = recorder;
+    this.#counters = counters;
+    const repeats = source !== null && source.messageSize > 0 && source.block.length > 0;
+    this.#source = repeats ? source : null;
+    this.#messages = repeats ? new MessageCounter(source.messageSize) : null;
+  }
+
+  sent(_connection: Connection, bytes: Uint8Array, from: number, to: number): void {
+    const messages = this.#messages;
+    if (messages === null || bytes !== this.#source!.block) return;
+    const n = to - from;
+    const first = messages.firstStart();
+    if (first < n) {
+      this.#counters[C.messagesSent] += 1 + Math.floor((n - 1 - first) / messages.size);
+    }
+    messages.advance(n);
+  }
+
+  received(_connection: Connection, bytes: Uint8Array, n: number, now: number): void {
+    this.#nowMicros = Math.round((performance.timeOrigin + now) * 1000);
+    this.#counters[C.messagesReceived] += this.#reader.feed(bytes, 0, n, this.#found);
+  }
+}
+
+/** The latency side of one worker engine. */
+export class WorkerLatency {
+  readonly plan: LatencyPlan;
+  readonly histograms: Partial<Record<MeasuredKind, LatencyHistogram>> = {};
+  /** Rate epoch: bumped when `-r @` changes the message rate. */
+  epoch = 0;
+  #counters: Float64Array;
+  #fatal: FatalSink;
+  #failed = false;
+  /** Messages whose latency exceeded 100 s (not recordable). */
+  tooLarge = 0;
+
+  constructor(plan: LatencyPlan, counters: Float64Array, fatal: FatalSink) {
+    this.plan = plan;
+    this.#counters = counters;
+    this.#fatal = fatal;
+    if (plan.connect) this.histograms.connect = new LatencyHistogram();
+    if (plan.firstByte) this.histograms.firstbyte = new LatencyHistogram();
+    if (plan.marker !== null || plan.messageMarker) {
+      this.histograms.message = new LatencyHistogram();
+    }
+    if (plan.corrected) this.histograms.corrected = new LatencyHistogram();
+  }
+
+  /** Whether any latency is measured. */
+  get active(): boolean {
+    return Object.keys(this.histograms).length > 0;
+  }
+
+  /** An outgoing connection that started connecting at `startedAt` is established at `now`. */
+  connected(startedAt: number, now: number): void {
+    this.histograms.connect?.record((now - startedAt) * 1000);
+  }
+
+  /**
+   * The taps a new connection needs. `createdAt` is when the connection
+   * started (connect start for outgoing, accept for incoming).
+   */
+  tapsFor(source: MessageSource | null, createdAt: number): TrafficTap[] {
+    const taps: TrafficTap[] = [];
+    const plan = this.plan;
+    if (this.histograms.firstbyte) {
+      taps.push(new FirstByteTap(this.histograms.firstbyte, createdAt));
+    }
+    if (plan.messageMarker) {
+      taps.push(new MessageMarkerTap(this, this.#counters, source));
+    } else if (
+      plan.marker !== null && source !== null && source.messageSize > 0 && source.block.length > 0
+    ) {
+      taps.push(new LatencyMarkerTap(this, source, plan.marker, plan.markerSkip));
+    }
+    return taps;
+  }
+
+  /** Records one message latency (ms) and, if kept, its corrected twin (ms). */
+  recordMessage(ms: number, correctedMs: number): void {
+    const histograms = this.histograms;
+    if (!histograms.message!.record(ms * 1000)) {
+      this.tooLarge++;
+      return;
+    }
+    if (histograms.corrected && correctedMs === correctedMs) {
+      histograms.corrected.record(correctedMs * 1000);
+    }
+  }
+
+  /** Ends the run with tcpkali's lines and exit 1 (once). */
+  fail(lines: string[]): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#fatal(new UsageError(lines, 1));
+  }
+
+  /** Starts a new rate epoch: message histograms start afresh (`-r @`). */
+  newEpoch(epoch: number): void {
+    this.epoch = epoch;
+    this.histograms.message?.reset();
+    this.histograms.corrected?.reset();
+  }
+
+  /** The samples recorded since the previous call, or undefined if nothing is measured. */
+  takeDeltas(): LatencyDeltas | undefined {
+    if (!this.active) return undefined;
+    const deltas: LatencyDeltas["deltas"] = {};
+    for (const [kind, histogram] of Object.entries(this.histograms)) {
+      deltas[kind as MeasuredKind] = histogram.takeDelta();
+    }
+    return { epoch: this.epoch, deltas };
+  }
+}
+
+/**
+ * The latency part of a worker's `-vv` exit block: connect and marker
+ * summaries (tcpkali never lists first-byte latency here), each followed at
+ * `-vvv` by its percentile table.
+ */
+export function workerLatencyBlock(latency: WorkerLatency, verbosity: number): string[] {
+  const lines: string[] = [];
+  const parts = [["connect", latency.histograms.connect], ["message", latency.histograms.message]];
+  for (const [kind, histogram] of parts as ["connect" | "message", LatencyHistogram][]) {
+    if (!histogram) continue;
+    lines.push(...workerLatencySummary(kind, histogram));
+    if (verbosity >= 3) lines.push(...percentileTable(histogram));
+  }
+  return lines;
+}

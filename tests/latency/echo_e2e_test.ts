@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { freePort, runKali } from "../_helpers/kali.ts";
+import { EchoServer } from "./_peers.ts";
+import { markerSampleCount, monotone, percentileLine, workerSum } from "./_report.ts";
+
+Deno.test("echo: one latency sample per echoed marker; lines in tcpkali's order and format", async () => {
+  const echo = new EchoServer();
+  try {
+    const run = await runKali([
+      "-T2",
+      "-c4",
+      "-em",
+      "PING\\n",
+      "-r",
+      "100",
+      "--latency-connect",
+      "--latency-first-byte",
+      "--latency-marker",
+      "PING",
+      "--latency-percentiles",
+      "50,90,99.9",
+      "-vvv",
+      `127.0.0.1:${echo.port}`,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trimEnd().split("\n");
+    const titles = lines.map((l) => l.replace(/ at percentiles: .*/, "")).slice(5, 9);
+    assert.deepEqual(titles, [
+      "TCP connect latency",
+      "First byte latency",
+      "Message latency",
+      "Corrected message latency",
+    ]);
+    assert.match(lines[9], /^Test duration: [\d.]+ s\.$/);
+    for (const title of titles) {
+      const line = percentileLine(run.stdout, title);
+      assert.ok(line, `${title} line`);
+      assert.deepEqual(line.labels, ["50", "90", "99.9"]);
+      assert.ok(monotone(line.values), `${title}: ${line.values}`);
+    }
+    // Every answer that came back was timed exactly once.
+    const answers = workerSum(run.stderr, "worker_data_rcvd") / "PING\n".length;
+    assert.ok(answers > 600, `${answers} answers`);
+    assert.equal(markerSampleCount(run.stderr), answers);
+    assert.equal(
+      workerSum(run.stderr, "worker_data_rcvd"),
+      workerSum(run.stderr, "worker_data_sent"),
+    );
+  } finally {
+    echo.close();
+  }
+});
+
+Deno.test("echo: more markers than messages is fatal (exit 1)", async () => {
+  const echo = new EchoServer();
+  try {
+    const run = await runKali(
+      ["-T2", "-m", "PIPI", "-r", "50", "--latency-marker", "PI", `127.0.0.1:${echo.port}`],
+    );
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, "");
+    assert.deepEqual(run.stderr.trimEnd().split("\n").slice(-2), [
+      "More messages received than sent. Choose a different --latency-marker.",
+      "Use -d option to dump received message data.",
+    ]);
+  } finally {
+    echo.close();
+  }
+});
+
+Deno.test("echo: --latency-marker-skip ignores a greeting's markers", async () => {
+  // A server that greets each connection with XXXXX, then echoes.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const conns: Deno.TcpConn[] = [];
+  (async () => {
+    for await (const conn of listener) {
+      conns.push(conn);
+      (async () => {
+        try {
+          await conn.write(new TextEncoder().encode("XXXXX"));
+          await conn.readable.pipeTo(conn.writable);
+        } catch { /* closed */ }
+      })();
+    }
+  })().catch(() => {});
+  try {
+    const args = ["-T1", "-m", "PING", "-r", "20", "--latency-marker", "X"];
+    const skipped = await runKali([...args, "--latency-marker-skip", "5", `127.0.0.1:${port}`]);
+    assert.equal(skipped.code, 0, skipped.stderr);
+    const unskipped = await runKali([...args, `127.0.0.1:${port}`]);
+    assert.equal(unskipped.code, 1);
+    assert.match(unskipped.stderr, /More messages received than sent/);
+  } finally {
+    listener.close();
+    for (const conn of conns) {
+      try {
+        conn.close();
+      } catch { /* closed */ }
+    }
+  }
+});
+
+Deno.test("marker mode in a self-loop: message rates and one-way latency", async () => {
+  const port = freePort();
+  const run = await runKali([
+    "-l",
+    String(port),
+    "-T2",
+    "-c2",
+    "-m",
+    "X\\{message.marker}",
+    "-r",
+    "50",
+    `127.0.0.1:${port}`,
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const rate = /^Aggregate message rate: ([\d.]+)↓, ([\d.]+)↑ mps$/m.exec(run.stdout);
+  assert.ok(rate, run.stdout);
+  // 2 connections x 50 msg/s, received by the listener in the same process.
+  assert.ok(Math.abs(Number(rate[2]) - 100) < 15, rate[0]);
+  assert.ok(Math.abs(Number(rate[1]) - Number(rate[2])) < 15, rate[0]);
+  const lines = run.stdout.split("\n");
+  assert.ok(lines.indexOf(rate[0]) === 4 && lines[5].startsWith("Packet rate estimate:"));
+  const latency = percentileLine(run.stdout, "Message latency");
+  assert.ok(latency && monotone(latency.values), run.stdout);
+  assert.deepEqual(latency.labels, ["95", "99", "99.5"]);
+  assert.ok(latency.values[2] < 1000);
+  assert.equal(percentileLine(run.stdout, "Corrected message latency"), null);
+});
+
+Deno.test("-r @ search changes the rate at 10 s and reports the timeout (exit 69)", async () => {
+  const echo = new EchoServer();
+  try {
+    const run = await runKali(
+      ["-m", "PING", "-r", "@50ms", "-T12", "--latency-marker", "PING", `127.0.0.1:${echo.port}`],
+      { timeoutMs: 30000 },
+    );
+    assert.equal(run.code, 69, run.stderr);
+    assert.match(run.stderr, /^Attempting --message-rate 400 \(in range 100\.\.inf\)$/m);
+    assert.match(
+      run.stderr,
+      /^Failed to find the best --message-rate for latency 50ms in -T12 seconds$/m,
+    );
+    assert.match(run.stdout, /^Message latency at percentiles: /m);
+    // 10 s at 100 msg/s, then 2 s at 400 msg/s: 1800 messages of 4 bytes, give or take.
+    const sent = Number(/^Total data sent: .*\((\d+) bytes\)$/m.exec(run.stdout)![1]);
+    assert.ok(sent > 1600 * 4 && sent < 2000 * 4, `${sent} bytes`);
+  } finally {
+    echo.close();
+  }
+});
