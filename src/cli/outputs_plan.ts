@@ -1,0 +1,82 @@
+/**
+ * The outputs-and-controls part of the plan: dumps, --message-stop, StatsD,
+ * source addresses and the JSON result, with tcpkali's checks in its order.
+ *
+ * @module
+ */
+import { lookup } from "node:dns/promises";
+import type { Destination, OutputsPlan, StatsdPlan } from "../plan.ts";
+import { g } from "../report/format.ts";
+import type { RawOptions } from "./options.ts";
+import { lookupPermissionError } from "./permissions.ts";
+import { detectSourceAddresses, resolveSourceIps, type SayOutput } from "./source_ip.ts";
+import { UsageError } from "./usage_error.ts";
+
+/**
+ * Step 9 of tcpkali's outline: `--statsd-latency-window` against
+ * `--duration` (checked even without `--statsd`).
+ */
+export function checkStatsdLatencyWindow(o: RawOptions, out: SayOutput): void {
+  const window = o.statsd.latencyWindow;
+  if (window === null) return;
+  if (o.duration !== null && window > o.duration) {
+    throw new UsageError(
+      `--statsd-latency-window=${g(window)}s exceeds --duration=${g(o.duration)}s.`,
+    );
+  }
+  if (window < 0.5) {
+    throw new UsageError(`--statsd-latency-window=${g(window)}s is too small. Try 0.5s.`);
+  }
+  if (o.duration !== null && window >= o.duration / 2) {
+    out.say(
+      `WARNING: --statsd-latency-window=${g(window)}s might result in too few latency reports.`,
+    );
+  }
+}
+
+/**
+ * Step 12, after the `Destination:` lines: `Source IP:` lines for
+ * `--source-ip`, or interface detection without it.
+ */
+export function sourceAddresses(
+  o: RawOptions,
+  destinations: Destination[],
+  out: SayOutput,
+): Promise<string[]> {
+  if (o.sourceIps.length > 0) return resolveSourceIps(o.sourceIps, out);
+  return detectSourceAddresses(destinations, out, { connectTimeoutMs: o.connectTimeout * 1000 });
+}
+
+/**
+ * Resolves `--statsd-host` to an IPv4 address. tcpkali silently sends
+ * nothing when it does not resolve; kali says so in a WARNING line.
+ */
+export async function statsdTarget(o: RawOptions, out: SayOutput): Promise<StatsdPlan | null> {
+  if (!o.statsd.enabled) return null;
+  const { host, port, namespace } = o.statsd;
+  try {
+    const { address } = await lookup(host, { family: 4 });
+    return { address, port, namespace };
+  } catch (error) {
+    const denied = lookupPermissionError(error, host);
+    if (denied) throw denied;
+    out.say(`WARNING: --statsd-host=${host} does not resolve to an IPv4 address; StatsD is off.`);
+    return null;
+  }
+}
+
+/** Assembles the outputs plan from what the steps above found. */
+export function outputsPlan(
+  o: RawOptions,
+  found: { sourceAddresses: string[]; statsd: StatsdPlan | null },
+): OutputsPlan {
+  return {
+    dump: { ...o.dump },
+    messageStop: o.messageStop,
+    statsd: found.statsd,
+    statsdLatencyWindowMs: o.statsd.latencyWindow === null ? null : o.statsd.latencyWindow * 1000,
+    sourceAddresses: found.sourceAddresses,
+    jsonFile: o.jsonFile,
+    argv: [...o.argv],
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * `--json FILE` (kali extension): the run's options, every figure of the
+ * final report, per-second series, and the full latency histograms as
+ * HdrHistogram compressed base64. The schema is `docs/kali-result.schema.json`,
+ * described in `docs/json-schema.md`.
+ *
+ * @module
+ */
+import { VERSION } from "../cli/help.ts";
+import type { Percentile } from "../cli/percentiles.ts";
+import { MSS } from "../engine/connection.ts";
+import type { RunPlan } from "../plan.ts";
+import { C } from "../stats/counters.ts";
+import type { LatencyHistogram } from "../stats/histogram.ts";
+import { escapeBytes } from "../content/printable.ts";
+import { LATENCY_KINDS, type LatencyHistograms } from "./latency_lines.ts";
+
+/** Version of the JSON layout; bumped on incompatible changes. */
+export const RESULT_FORMAT = 1;
+
+/** How the run ended. */
+export type RunStatus = "completed" | "interrupted" | "ramp-up-failed";
+
+/** One per-second sample. Byte and message figures are for that second only. */
+export interface SeriesPoint {
+  /** Seconds since the workers were started (end of this sample). */
+  t: number;
+  phase: "ramp-up" | "steady";
+  connectionsIn: number;
+  connectionsOut: number;
+  connecting: number;
+  bytesSent: number;
+  bytesReceived: number;
+  messagesSent: number;
+  messagesReceived: number;
+  /** Cumulative latency percentiles (ms) per measured kind, at this time. */
+  latency?: Record<string, Record<string, number>>;
+}
+
+/** Latency figures of one measurement. */
+export interface LatencyResult {
+  count: number;
+  minMs: number;
+  meanMs: number;
+  maxMs: number;
+  percentiles: { label: string; ms: number }[];
+  /** HdrHistogram V2 compressed, base64 (values in µs). */
+  histogram: string;
+}
+
+/** Collects per-second samples during the run. */
+export class ResultRecorder {
+  readonly series: SeriesPoint[] = [];
+  readonly startedAt = new Date();
+  #startMs = 0;
+  #nextMs = 0;
+  #previous: Float64Array | null = null;
+  #phase: SeriesPoint["phase"] = "ramp-up";
+  #latency: (() => LatencyHistograms) | null = null;
+  #percentiles: readonly Percentile[] = [];
+
+  /** Starts the clock (when the workers are told to start). */
+  start(counters: Float64Array, nowMs: number): void {
+    this.#startMs = nowMs;
+    this.#nextMs = nowMs + 1000;
+    this.#previous = counters.slice();
+  }
+
+  /** Where latency comes from, once latency is measured. */
+  setLatency(histograms: () => LatencyHistograms, percentiles: readonly Percentile[]): void {
+    this.#latency = histograms;
+    this.#percentiles = percentiles;
+  }
+
+  /** Marks the start of the steady phase. */
+  steady(): void {
+    this.#phase = "steady";
+  }
+
+  /** Called often (every 0.25 s); records a point when a second has passed. */
+  tick(counters: Float64Array, nowMs: number): void {
+    if (this.#previous === null || nowMs < this.#nextMs) return;
+    this.#nextMs += 1000 * Math.max(1, Math.floor((nowMs - this.#nextMs) / 1000) + 1);
+    const p = this.#previous;
+    const point: SeriesPoint = {
+      t: round3((nowMs - this.#startMs) / 1000),
+      phase: this.#phase,
+      connectionsIn: counters[C.openIn],
+      connectionsOut: counters[C.openOut],
+      connecting: counters[C.connecting],
+      bytesSent: counters[C.bytesSent] - p[C.bytesSent],
+      bytesReceived: counters[C.bytesReceived] - p[C.bytesReceived],
+      messagesSent: counters[C.messagesSent] - p[C.messagesSent],
+      messagesReceived: counters[C.messagesReceived] - p[C.messagesReceived],
+    };
+    if (this.#latency) {
+      const latency: Record<string, Record<string, number>> = {};
+      const histograms = this.#latency();
+      for (const kind of LATENCY_KINDS) {
+        const h = histograms[kind];
+        if (!h || h.count === 0) continue;
+        latency[kind] = Object.fromEntries(
+          this.#percentiles.map((q) => [q.label, h.percentileMs(q.value)]),
+        );
+      }
+      point.latency = latency;
+    }
+    this.series.push(point);
+    this.#previous = counters.slice();
+  }
+
+  /** Final latency, when measured. */
+  latency(): LatencyHistograms | null {
+    return this.#latency ? this.#latency() : null;
+  }
+
+  /** The percentiles the report uses. */
+  get percentiles(): readonly Percentile[] {
+    return this.#percentiles;
+  }
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function mssPerOp(bytes: number, ops: number): number {
+  if (ops === 0) return 0;
+  return Math.ceil(Math.floor(bytes / ops) / MSS);
+}
+
+/** What the final result is made of. */
+export interface ResultInput {
+  plan: RunPlan;
+  recorder: ResultRecorder;
+  status: RunStatus;
+  /** Steady-phase counters (as reported). */
+  counters: Float64Array;
+  durationSeconds: number;
+  /** The text report lines, as printed. */
+  reportLines: string[];
+  /** Whether the report has the message-rate line. */
+  messageRate: boolean;
+}
+
+function latencyResult(h: LatencyHistogram, percentiles: readonly Percentile[]): LatencyResult {
+  return {
+    count: h.count,
+    minMs: h.minMs(),
+    meanMs: h.meanMs(),
+    maxMs: h.maxMs(),
+    percentiles: percentiles.map((p) => ({ label: p.label, ms: h.percentileMs(p.value) })),
+    histogram: h.toBase64(),
+  };
+}
+
+/** The result object written by `--json`. */
+export function buildResult(input: ResultInput): Record<string, unknown> {
+  const { plan, counters: c } = input;
+  const d = input.durationSeconds > 0 ? input.durationSeconds : 1e-9;
+  const sent = c[C.bytesSent];
+  const received = c[C.bytesReceived];
+  const conns = c[C.openIn] + c[C.openOut] || 1;
+  const perChannel = (sent + received) / d / conns;
+  const mssIn = mssPerOp(received, c[C.reads]);
+  const mssOut = mssPerOp(sent, c[C.writes]);
+  const latency: Record<string, LatencyResult> = {};
+  const histograms = input.recorder.latency();
+  if (histograms) {
+    for (const kind of LATENCY_KINDS) {
+      const h = histograms[kind];
+      if (h) latency[kind] = latencyResult(h, input.recorder.percentiles);
+    }
+  }
+  const o = plan.outputs;
+  return {
+    kali: { version: VERSION, format: RESULT_FORMAT },
+    startedAt: input.recorder.startedAt.toISOString(),
+    status: input.status,
+    argv: o.argv,
+    options: {
+      destinations: plan.destinations.map((x) => ({ address: x.address, port: x.port })),
+      listen: plan.listen.map((x) => ({ address: x.address, port: x.port })),
+      listenMode: plan.listenMode,
+      connections: plan.connections,
+      connectRate: plan.connectRate,
+      connectTimeoutMs: plan.connectTimeoutMs,
+      channelLifetimeMs: plan.channelLifetimeMs,
+      durationMs: plan.durationMs,
+      delaySendMs: plan.delaySendMs,
+      workers: plan.workers,
+      messageRate: plan.messageRate,
+      upstreamBandwidth: plan.upstreamBandwidth,
+      downstreamBandwidth: plan.downstreamBandwidth,
+      writeCombine: plan.writeCombine,
+      noDelay: plan.noDelay,
+      websocket: plan.websocket !== null,
+      verbosity: plan.verbosity,
+      messageStop: o.messageStop ? escapeBytes(o.messageStop) : null,
+      statsd: o.statsd,
+      sourceAddresses: o.sourceAddresses,
+    },
+    report: {
+      text: input.reportLines,
+      durationSeconds: input.durationSeconds,
+      bytesSent: sent,
+      bytesReceived: received,
+      bandwidthPerChannelMbps: (8 * perChannel) / 1e6,
+      bandwidthPerChannelKBps: perChannel / 1000,
+      aggregateBandwidthInMbps: (8 * received) / d / 1e6,
+      aggregateBandwidthOutMbps: (8 * sent) / d / 1e6,
+      messageRateIn: input.messageRate ? c[C.messagesReceived] / d : null,
+      messageRateOut: input.messageRate ? c[C.messagesSent] / d : null,
+      packetRateIn: (mssIn * c[C.reads]) / d,
+      packetRateOut: (mssOut * c[C.writes]) / d,
+      mssPerOpIn: mssIn,
+      mssPerOpOut: mssOut,
+      reads: c[C.reads],
+      writes: c[C.writes],
+      messagesSent: c[C.messagesSent],
+      messagesReceived: c[C.messagesReceived],
+      connectionsOpenIn: c[C.openIn],
+      connectionsOpenOut: c[C.openOut],
+      connectionsInitiated: c[C.initiated],
+      connectionsAccepted: c[C.accepted],
+      connectionFailures: c[C.failures],
+      connectionTimeouts: c[C.timeouts],
+      latency,
+    },
+    series: input.recorder.series,
+  };
+}
+
+/** Writes the result to `file` (pretty-printed, trailing newline). */
+export function writeResult(file: string, result: Record<string, unknown>): void {
+  Deno.writeTextFileSync(file, JSON.stringify(result, null, 2) + "\n");
+}

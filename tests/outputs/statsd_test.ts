@@ -1,0 +1,165 @@
+/**
+ * StatsD (behaviour reference 12): a UDP listener receives kali's batches.
+ */
+import assert from "node:assert/strict";
+import dgram from "node:dgram";
+import { freePort, runKali } from "../_helpers/kali.ts";
+import { StatsdSender } from "../../src/report/statsd_sender.ts";
+import { newCounters } from "../../src/stats/counters.ts";
+
+const TRAFFIC_NAMES = [
+  "connections.opened",
+  "connections.total",
+  "connections.total.in",
+  "connections.total.out",
+  "traffic.bitrate",
+  "traffic.bitrate.in",
+  "traffic.bitrate.out",
+  "traffic.data",
+  "traffic.data.rcvd",
+  "traffic.data.sent",
+  "traffic.data.reads",
+  "traffic.data.writes",
+  "traffic.msgs.rcvd",
+  "traffic.msgs.sent",
+];
+
+function zeroBatch(namespace: string): string {
+  const types = "cgggggg" + "ccccccc";
+  return TRAFFIC_NAMES.map((n, i) => `${namespace}.${n}:0|${types[i]}\n`).join("");
+}
+
+/** Binds a UDP socket on 127.0.0.1 and collects datagram payloads. */
+async function udpCollector(): Promise<{ port: number; got: string[]; close(): void }> {
+  const socket = dgram.createSocket("udp4");
+  const got: string[] = [];
+  socket.on("message", (msg: Uint8Array) => got.push(new TextDecoder().decode(msg)));
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", () => resolve()));
+  return { port: socket.address().port, got, close: () => socket.close() };
+}
+
+Deno.test("--statsd sends zeros at start, traffic every 0.25 s, zeros at the end", async () => {
+  const udp = await udpCollector();
+  try {
+    const port = freePort();
+    const run = await runKali([
+      "--statsd",
+      "--statsd-port",
+      String(udp.port),
+      "-m",
+      "PING",
+      "-r",
+      "20",
+      "-l",
+      String(port),
+      `127.0.0.1:${port}`,
+      "-T",
+      "1.5",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    await new Promise((r) => setTimeout(r, 200));
+    const got = udp.got;
+    assert.ok(got.length >= 6, `only ${got.length} datagrams`);
+    assert.equal(got[0], zeroBatch("tcpkali"));
+    assert.equal(got.at(-1), zeroBatch("tcpkali"));
+    for (const datagram of got) {
+      assert.ok(datagram.length <= 511);
+      assert.match(datagram, /^(tcpkali\.[a-z.0-9]+:\d+(\.\d)?\|[cg]\n)+$/);
+    }
+    // Counters are deltas: summed over all batches they give the run's totals.
+    const sum = (name: string) =>
+      got.flatMap((d) => [...d.matchAll(new RegExp(`^tcpkali\\.${name}:(\\d+)\\|c$`, "gm"))])
+        .reduce((n, m) => n + Number(m[1]), 0);
+    assert.ok(sum("traffic\\.data\\.sent") >= 4 * 20, `sent ${sum("traffic\\.data\\.sent")}`);
+    assert.equal(sum("traffic\\.data\\.sent") % 4, 0);
+    assert.equal(sum("connections\\.opened"), 1);
+    const middle = got.slice(1, -1).join("");
+    assert.match(middle, /^tcpkali\.connections\.total:2\|g$/m); // one out + one in
+    assert.match(middle, /^tcpkali\.traffic\.bitrate\.out:[1-9]\d*\|g$/m);
+  } finally {
+    udp.close();
+  }
+});
+
+Deno.test("--statsd-namespace prefixes every metric; no daemon needed", async () => {
+  const udp = await udpCollector();
+  try {
+    const port = freePort();
+    const run = await runKali([
+      "--statsd",
+      "--statsd-port",
+      String(udp.port),
+      "--statsd-namespace",
+      "foo.bar",
+      "-l",
+      String(port),
+      "-T",
+      "0.6",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(udp.got[0], zeroBatch("foo.bar"));
+    assert.ok(udp.got.every((d) => d.startsWith("foo.bar.")));
+  } finally {
+    udp.close();
+  }
+  // Nothing listens on this port: the run still completes normally.
+  const closed = freePort();
+  const run = await runKali([
+    "--statsd",
+    "--statsd-port",
+    String(closed),
+    "-l",
+    String(freePort()),
+    "-T",
+    "0.5",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+});
+
+Deno.test("StatsD option errors and the unresolvable-host warning", async () => {
+  let run = await runKali(["--statsd-port", "0", "127.0.0.1:1"]);
+  assert.equal(run.code, 64);
+  assert.equal(run.stderr, "--statsd-port=0 is not in [1..65535]\n");
+  run = await runKali(["--statsd-latency-window", "0", "127.0.0.1:1"]);
+  assert.equal(run.stderr, "Expected positive --statsd-latency-window=0\n");
+  run = await runKali(["-T", "5", "--statsd-latency-window", "6s", "127.0.0.1:1"]);
+  assert.equal(run.code, 64);
+  assert.equal(run.stderr, "--statsd-latency-window=6s exceeds --duration=5s.\n");
+  run = await runKali([
+    "--statsd",
+    "--statsd-host",
+    "nonexist.invalid",
+    "-l",
+    String(freePort()),
+    "-T",
+    "0.3",
+  ]);
+  assert.equal(run.code, 0);
+  assert.match(run.stderr, /^WARNING: --statsd-host=nonexist\.invalid does not resolve/m);
+});
+
+Deno.test("StatsdSender: counters are deltas since the previous batch", async () => {
+  const udp = await udpCollector();
+  const sender = new StatsdSender({ address: "127.0.0.1", port: udp.port, namespace: "t" }, {
+    latencyWindowMs: null,
+  });
+  const c = newCounters();
+  sender.start(c, 0);
+  c[0] = 100; // bytesSent
+  c[7] = 2; // initiated
+  sender.tick(c, 250);
+  c[0] = 150;
+  sender.tick(c, 500);
+  sender.finish();
+  await sender.close();
+  await new Promise((r) => setTimeout(r, 100));
+  udp.close();
+  // UDP sends are asynchronous in Deno's node:dgram: compare without order.
+  assert.equal(udp.got.length, 4);
+  const first = udp.got.find((d) => d.includes("t.traffic.data.sent:100|c\n"));
+  assert.ok(first?.includes("t.connections.opened:2|c\n"), udp.got.join("\n"));
+  const second = udp.got.find((d) => d.includes("t.traffic.data.sent:50|c\n"));
+  assert.ok(second?.includes("t.connections.opened:0|c\n"), udp.got.join("\n"));
+  assert.equal(udp.got.filter((d) => d === zeroBatch("t")).length, 2);
+});
