@@ -6,6 +6,7 @@
  */
 import { buildPlan } from "./src/cli/build_plan.ts";
 import { parseArgs } from "./src/cli/options.ts";
+import { requireRunPermissions } from "./src/cli/permission_check.ts";
 import { permissionHint } from "./src/cli/permissions.ts";
 import { UsageError } from "./src/cli/usage_error.ts";
 import { runPlan } from "./src/engine/coordinator.ts";
@@ -33,6 +34,7 @@ export async function main(args: string[]): Promise<number> {
       return parsed.exitCode;
     }
     const plan = await buildPlan(parsed.options, { say: (line) => stderr(line + "\n") });
+    requireRunPermissions(plan);
     const live = Deno.stdout.isTerminal();
     return await runPlan(plan, {
       stdout,

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Installs the reference peers used by benchmarks and interoperability tests
-# (Debian packages; run as root). Idempotent: each line installs only what is missing.
+# Installs the reference peers that tests and benchmarks run against (Debian
+# packages; run as root). Idempotent: installs only what is missing, with one
+# apt-get update at most.
+#   iperf3, redis-server/redis-tools, time ... scripts/bench.ts
+#   redis-server ................................ tests/latency (PING/PONG)
+#   python3 ..................................... tests/_helpers/peers.ts
+#   python3-websockets (for /usr/bin/python3) .... tests/websocket interop
+#   openssl ..................................... certificates for TLS tests
 set -euo pipefail
-# benchmarks (scripts/bench.ts)
-dpkg -s iperf3 >/dev/null 2>&1 || { apt-get update; DEBIAN_FRONTEND=noninteractive apt-get install -y iperf3; }
-dpkg -s redis-server >/dev/null 2>&1 || { apt-get update; DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; }
-dpkg -s redis-tools >/dev/null 2>&1 || { apt-get update; DEBIAN_FRONTEND=noninteractive apt-get install -y redis-tools; }
-dpkg -s time >/dev/null 2>&1 || { apt-get update; DEBIAN_FRONTEND=noninteractive apt-get install -y time; }
-dpkg -s openssl >/dev/null 2>&1 || { apt-get update; DEBIAN_FRONTEND=noninteractive apt-get install -y openssl; }
-# end-to-end tests (tests/_helpers/peers.ts runs python3 peers)
-dpkg -s python3 >/dev/null 2>&1 || { apt-get update; DEBIAN_FRONTEND=noninteractive apt-get install -y python3; }
+wanted=(iperf3 redis-server redis-tools time openssl python3 python3-websockets)
+missing=()
+for package in "${wanted[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi

@@ -16,6 +16,16 @@ export interface Destination {
   operand: string;
 }
 
+/** How connections speak WebSocket (`--ws`). */
+export interface WebSocketPlan {
+  /**
+   * The client's upgrade request (Host and path from the first operand,
+   * then the `-H` lines), compiled as a first message so that expressions in
+   * it are evaluated per connection; null when there are no destinations.
+   */
+  request: CompiledContent | null;
+}
+
 /** One address to listen on. */
 export interface ListenAddress {
   /** Numeric IP address to bind. */
@@ -55,4 +65,71 @@ export interface RunPlan {
   downstreamBandwidth: number | null;
   writeCombine: boolean;
   content: CompiledContent;
+  /** `--ws`: RFC 6455 framing on every connection; null: plain TCP. */
+  websocket: WebSocketPlan | null;
+  /** Outputs and controls: dumps, --message-stop, StatsD, source IPs, JSON. */
+  outputs: OutputsPlan;
+  /** Latency measurements and the `-r @` rate search (issue 4). */
+  latency: LatencyPlan;
+}
+
+/** What latency is measured and how it is reported. */
+export interface LatencyPlan {
+  /** --latency-connect. */
+  connect: boolean;
+  /** --latency-first-byte. */
+  firstByte: boolean;
+  /** --latency-marker bytes; null: off (or marker mode, which takes over). */
+  marker: Uint8Array | null;
+  /** --latency-marker-skip: occurrences ignored per connection. */
+  markerSkip: number;
+  /** Marker mode: --message-marker or `\{message.marker}` in the content. */
+  messageMarker: boolean;
+  /** Report percentiles (tcpkali's default 95/99/99.5 when any latency is on). */
+  percentiles: { label: string; value: number }[];
+  /** `-r @<Latency>`: search for the best message rate; null: fixed rate. */
+  rateSearch: { targetMs: number; label: string } | null;
+  /** Also time answers from their intended send time (paced --latency-marker runs). */
+  corrected: boolean;
+}
+
+/** Which traffic is dumped to stderr (flags OR together). */
+export interface DumpPlan {
+  /** Received data of the one dumped connection. */
+  oneIn: boolean;
+  /** Sent data of the one dumped connection. */
+  oneOut: boolean;
+  /** Received data of every connection. */
+  allIn: boolean;
+  /** Sent data of every connection. */
+  allOut: boolean;
+}
+
+/** Where StatsD batches go. */
+export interface StatsdPlan {
+  /** Numeric IPv4 address. */
+  address: string;
+  port: number;
+  namespace: string;
+}
+
+/** Outputs and controls of a run (issue 7). */
+export interface OutputsPlan {
+  dump: DumpPlan;
+  /** --message-stop bytes; null: off. */
+  messageStop: Uint8Array | null;
+  /** StatsD target; null: off (or the host did not resolve). */
+  statsd: StatsdPlan | null;
+  /** --statsd-latency-window in ms; null: cumulative latency gauges. */
+  statsdLatencyWindowMs: number | null;
+  /**
+   * Local addresses to bind outgoing sockets to, round robin: the
+   * --source-ip addresses, or an interface's aliases found by detection.
+   * Empty: connect unbound (the native Deno.connect path).
+   */
+  sourceAddresses: string[];
+  /** --json FILE; null: none. */
+  jsonFile: string | null;
+  /** The command line as given, for the JSON result. */
+  argv: string[];
 }

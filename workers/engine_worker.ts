@@ -45,26 +45,42 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     switch (message.type) {
       case "init":
         engine = new Engine(message.slice);
+        engine.outputTaps.onMessageStop = ({ chunk, matchEnd }) =>
+          post({ type: "messageStop", chunk, matchEnd });
         engine.bind();
         post({ type: "ready" });
         break;
       case "start":
         engine!.start(() => post({ type: "ramped" }));
-        snapshotTimer = setInterval(
-          () => post({ type: "snapshot", counters: engine!.counters.slice() }),
-          SNAPSHOT_MS,
-        );
+        snapshotTimer = setInterval(postSnapshot, SNAPSHOT_MS);
         break;
       case "stop":
         clearInterval(snapshotTimer);
-        post({ type: "final", counters: engine ? engine.halt() : new Float64Array(0) });
+        post({
+          type: "final",
+          counters: engine ? engine.halt() : new Float64Array(0),
+          latency: engine?.latency.takeDeltas(),
+        });
         break;
       case "close":
-        engine?.close();
-        post({ type: "closed" });
+        // Async: WebSocket connections run their close handshake first.
+        Promise.resolve(engine?.close()).then(() => post({ type: "closed" }), fail);
+        break;
+      case "rate":
+        postSnapshot(); // samples at the old rate go out under the old epoch
+        engine?.setMessageRate(message.perSecond, message.epoch);
         break;
     }
   } catch (error) {
     fail(error);
   }
 };
+
+function postSnapshot(): void {
+  if (!engine) return;
+  post({
+    type: "snapshot",
+    counters: engine.counters.slice(),
+    latency: engine.latency.takeDeltas(),
+  });
+}

@@ -7,12 +7,22 @@
 import {
   averageMessageSize,
   compileContent,
+  type CompiledContent,
   hasMessages,
   minMessageSize,
 } from "../content/template.ts";
 import type { Destination, ListenAddress, RunPlan } from "../plan.ts";
+import { buildUpgradeRequest } from "../transport/websocket_client_handshake.ts";
 import { shortHelp } from "./help.ts";
 import { cpuCount, type RawOptions } from "./options.ts";
+import { latencyPlan, rateSearchWarnings } from "./latency_options.ts";
+import {
+  checkStatsdLatencyWindow,
+  outputsPlan,
+  sourceAddresses,
+  statsdTarget,
+} from "./outputs_plan.ts";
+import { permittedListen, requireNet } from "./permission_check.ts";
 import { formatAddress, resolveDestination, resolveListen, splitOperand } from "./resolve.ts";
 import { systemLimitWarnings } from "./system_limits.ts";
 import { EXIT, UsageError } from "./usage_error.ts";
@@ -29,6 +39,18 @@ export function defaultWorkers(connections: number, listening: boolean, cpus: nu
   return cpus;
 }
 
+/**
+ * The upgrade request for `--ws` clients: Host is the first operand as typed
+ * (before any `/`), the path is what follows its first `/`; compiled as
+ * content so that `\{connection.uid}` and the like in `-H` values and the
+ * path are evaluated per connection, as tcpkali does.
+ */
+function upgradeRequest(operand: string, headers: Uint8Array[]): CompiledContent {
+  const { hostPort, path } = splitOperand(operand);
+  const request = buildUpgradeRequest({ hostHeader: hostPort, path, headers });
+  return compileContent([{ kind: "first", bytes: request, unescape: false, origin: "--header" }]);
+}
+
 /** Builds the plan, printing startup lines; throws UsageError on bad input. */
 export async function buildPlan(
   o: RawOptions,
@@ -36,6 +58,9 @@ export async function buildPlan(
   program = "kali",
 ): Promise<RunPlan> {
   for (const notice of o.notices) out.say(notice);
+  if (o.headers.length > 0 && !o.websocket) {
+    throw new UsageError("--header option ignored without --websocket");
+  }
   const listening = o.listenPort !== null;
   const hasTarget = o.destinations.length > 0;
   if (!hasTarget && !listening) {
@@ -47,6 +72,8 @@ export async function buildPlan(
   }
   const connections = hasTarget ? o.connections : 0;
   const workers = o.workers ?? defaultWorkers(connections, listening, cpuCount());
+  rateSearchWarnings(o.latency, out);
+  checkStatsdLatencyWindow(o, out);
   for (const warning of systemLimitWarnings(connections, workers)) out.say(`WARNING: ${warning}`);
   if (o.rcvbuf !== null) out.say("WARNING: --rcvbuf option makes no effect.");
   if (o.sndbuf !== null) out.say("WARNING: --sndbuf option makes no effect.");
@@ -61,9 +88,11 @@ export async function buildPlan(
   if (hasTarget && destinations.length === 0) {
     throw new UsageError(`${program}: Resolving ${o.destinations[0]}: no addresses`, EXIT.noHost);
   }
+  requireNet(destinations); // before the source-address probe, the first traffic
+  const sources = await sourceAddresses(o, destinations, out);
   let listen: ListenAddress[] = [];
   if (o.listenPort) {
-    listen = await resolveListen(o.listenPort.host, o.listenPort.port);
+    listen = permittedListen(await resolveListen(o.listenPort.host, o.listenPort.port));
     for (const address of listen) {
       if (address.dualStack) {
         // One dual-stack socket serves both families that tcpkali lists.
@@ -76,14 +105,21 @@ export async function buildPlan(
   }
 
   const content = compileContent(o.content);
+  const framing = { websocket: o.websocket };
   const upstream = o.upstream;
+  const latency = latencyPlan(o.latency, {
+    content,
+    minMessageSize: minMessageSize(content, framing),
+    hasTarget,
+    messageRate: upstream?.kind === "messages" ? upstream.perSecond : null,
+  });
   if (upstream?.kind === "messages") {
     if (!hasMessages(content)) {
       throw new UsageError(
         "--message-rate parameter makes no sense without --message or --message-file",
       );
     }
-    if (minMessageSize(content) === 0) {
+    if (minMessageSize(content, framing) === 0) {
       throw new UsageError("--message may resolve to zero length, double-check regular expression");
     }
   }
@@ -137,10 +173,15 @@ export async function buildPlan(
     upstreamBandwidth: upstream?.kind === "bytes"
       ? upstream.perSecond
       : upstream?.kind === "messages"
-      ? upstream.perSecond * averageMessageSize(content)
+      ? upstream.perSecond * averageMessageSize(content, framing)
       : null,
     downstreamBandwidth: o.downstreamBandwidth,
     writeCombine: o.writeCombine,
     content,
+    websocket: o.websocket
+      ? { request: hasTarget ? upgradeRequest(o.destinations[0], o.headers) : null }
+      : null,
+    outputs: outputsPlan(o, { sourceAddresses: sources, statsd: await statsdTarget(o, out) }),
+    latency,
   };
 }

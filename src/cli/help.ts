@@ -74,6 +74,7 @@ Where OPTIONS are:
   --statsd-latency-window <T>  Aggregate latencies in discrete windows
 
   --server <host:port>         Orchestration server to connect to
+  --json <file>                Write the results as JSON (kali extension)
 
 Variable units and recognized multipliers:
   <N>, <Rate>:  k (1000, as in "5k" is 5000), m (1000000)

@@ -6,8 +6,22 @@
  * @module
  */
 import { Command, CommanderError } from "commander";
+import { quoteBytes } from "../content/printable.ts";
 import type { ContentArg } from "../content/types.ts";
+import { unescape } from "../content/unescape.ts";
+import { compileLiteral } from "../content/template.ts";
 import { longHelp, shortHelp, versionText } from "./help.ts";
+import {
+  defaultLatencyOptions,
+  fixedRateOption,
+  latencyMarkerOption,
+  type LatencyOptions,
+  markerSkipOption,
+  messageMarkerOption,
+  percentilesOption,
+  rateSearchOption,
+} from "./latency_options.ts";
+import { PermissionError } from "./permissions.ts";
 import { atoi, parseUnitValue, type UnitKind } from "./units.ts";
 import { EXIT, UsageError } from "./usage_error.ts";
 
@@ -38,6 +52,42 @@ export interface RawOptions {
   destinations: string[];
   /** Notes and warnings to print before the run, in command-line order. */
   notices: string[];
+  /** `--ws`: WebSocket transport on both sides. */
+  websocket: boolean;
+  /** `-H` values (unescaped under `-e`), in order, without their CRLF. */
+  headers: Uint8Array[];
+  /** Latency options and `-r @<Latency>`. */
+  latency: LatencyOptions;
+  /** -d/--dump-*: which directions of one connection / of all connections (flags OR). */
+  dump: DumpOptions;
+  /** --message-stop, compiled (`-e` applied); null: off. */
+  messageStop: Uint8Array | null;
+  /** --statsd and its settings. */
+  statsd: StatsdOptions;
+  /** --source-ip values as typed, in order. */
+  sourceIps: string[];
+  /** --json FILE (kali extension); null: no JSON result. */
+  jsonFile: string | null;
+  /** The arguments as given (without the program name), for the JSON result. */
+  argv: string[];
+}
+
+/** Traffic dump selection: each flag ORs in. */
+export interface DumpOptions {
+  oneIn: boolean;
+  oneOut: boolean;
+  allIn: boolean;
+  allOut: boolean;
+}
+
+/** StatsD settings as given. */
+export interface StatsdOptions {
+  enabled: boolean;
+  host: string;
+  port: number;
+  namespace: string;
+  /** Seconds; null: cumulative latency in every batch. */
+  latencyWindow: number | null;
 }
 
 /** What parsing argv leads to: a run, or a text to print and an exit code. */
@@ -47,30 +97,9 @@ export type ParseOutcome =
 
 /** Features whose options are recognised but not implemented yet. */
 const NOT_YET: Record<string, string> = {
-  "dump-one": "traffic dumps",
-  "dump-one-in": "traffic dumps",
-  "dump-one-out": "traffic dumps",
-  "dump-all": "traffic dumps",
-  "dump-all-in": "traffic dumps",
-  "dump-all-out": "traffic dumps",
-  "source-ip": "--source-ip",
-  websocket: "WebSocket transport",
   ssl: "TLS",
   "ssl-cert": "TLS",
   "ssl-key": "TLS",
-  header: "WebSocket headers",
-  "message-stop": "--message-stop",
-  "latency-connect": "latency measurement",
-  "latency-first-byte": "latency measurement",
-  "latency-marker": "latency measurement",
-  "latency-marker-skip": "latency measurement",
-  "latency-percentiles": "latency measurement",
-  "message-marker": "message markers",
-  statsd: "StatsD output",
-  "statsd-host": "StatsD output",
-  "statsd-port": "StatsD output",
-  "statsd-namespace": "StatsD output",
-  "statsd-latency-window": "StatsD output",
 };
 
 /** Every long option name, for GNU-style unique-prefix abbreviation. */
@@ -125,6 +154,7 @@ const LONG_OPTIONS = [
   "statsd-namespace",
   "statsd-latency-window",
   "server",
+  "json",
 ];
 
 /**
@@ -196,6 +226,21 @@ function defaults(): RawOptions {
     content: [],
     destinations: [],
     notices: [],
+    websocket: false,
+    headers: [],
+    latency: defaultLatencyOptions(),
+    dump: { oneIn: false, oneOut: false, allIn: false, allOut: false },
+    messageStop: null,
+    statsd: {
+      enabled: false,
+      host: "127.0.0.1",
+      port: 8125,
+      namespace: "tcpkali",
+      latencyWindow: null,
+    },
+    sourceIps: [],
+    jsonFile: null,
+    argv: [],
   };
 }
 
@@ -213,6 +258,10 @@ function unitValue(text: string, kind: UnitKind, complaint: string, optWord: str
 }
 
 function readContentFile(name: string): Uint8Array {
+  // Queried first: a read without the permission would prompt on a terminal.
+  if (Deno.permissions.querySync({ name: "read", path: name }).state !== "granted") {
+    throw new PermissionError("read", name);
+  }
   try {
     return Deno.readFileSync(name);
   } catch (error) {
@@ -226,6 +275,29 @@ function readContentFile(name: string): Uint8Array {
       : (error as Error).message;
     throw new UsageError(`${name}: ${reason}`, EXIT.dataError);
   }
+}
+
+/**
+ * tcpkali's checks of one `-H` value (behaviour reference 2.3): empty values
+ * are ignored with a warning, a first byte that is not a letter is warned
+ * about, a newline or a header block reaching 1024 bytes is fatal. Returns
+ * the value to keep, or null.
+ */
+function checkHeader(bytes: Uint8Array, block: number, notices: string[]): Uint8Array | null {
+  const shown = quoteBytes(bytes);
+  if (bytes.length === 0) {
+    notices.push(`WARNING: --header=${shown} value is empty, ignored`);
+    return null;
+  }
+  const first = bytes[0];
+  if (!((first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a))) {
+    notices.push(
+      `WARNING: --header=${shown} starts with '${String.fromCharCode(first)}', are you sure?`,
+    );
+  }
+  if (bytes.includes(0x0a)) throw new UsageError(`--header=${shown} should not contain '\\n'`);
+  if (block + bytes.length + 2 >= 1024) throw new UsageError("--header adds too many HTTP headers");
+  return bytes;
 }
 
 function notYet(option: string): never {
@@ -274,10 +346,21 @@ export function parseArgs(argv: string[], program = "kali"): ParseOutcome {
     if (level < 0 || level > 3) throw new UsageError("Expecting --verbose=[0..3]");
     o.verbosity = level;
   });
-  for (const name of ["dump-one-in", "dump-one-out", "dump-all", "dump-all-in", "dump-all-out"]) {
-    flag(`--${name}`, () => notYet(name));
-  }
-  flag("-d, --dump-one", () => notYet("dump-one"));
+  const dump = (all: boolean, dirIn: boolean, dirOut: boolean) => () => {
+    if (all) {
+      o.dump.allIn ||= dirIn;
+      o.dump.allOut ||= dirOut;
+    } else {
+      o.dump.oneIn ||= dirIn;
+      o.dump.oneOut ||= dirOut;
+    }
+  };
+  flag("--dump-one-in", dump(false, true, false));
+  flag("--dump-one-out", dump(false, false, true));
+  flag("--dump-all", dump(true, true, true));
+  flag("--dump-all-in", dump(true, true, false));
+  flag("--dump-all-out", dump(true, false, true));
+  flag("-d, --dump-one", dump(false, true, true));
   value("--nagle <onoff>", (v) => {
     if (v !== "on" && v !== "off") throw new UsageError('Expecting --nagle "on" or "off"');
     o.nagle = v === "on";
@@ -290,7 +373,7 @@ export function parseArgs(argv: string[], program = "kali"): ParseOutcome {
     o.sndbuf = Math.trunc(unitValue(v, "size", "Expecting --sndbuf > 0", "--sndbuf"));
     if (!(o.sndbuf > 0)) throw new UsageError("Expecting --sndbuf > 0");
   });
-  value("--source-ip <ip>", () => notYet("source-ip"));
+  value("--source-ip <ip>", (v) => o.sourceIps.push(v));
   value("--write-combine <onoff>", (v) => {
     if (v === "on") {
       o.notices.push("NOTE: --write-combine on is a default setting");
@@ -317,12 +400,21 @@ export function parseArgs(argv: string[], program = "kali"): ParseOutcome {
     }
     o.workers = n;
   });
-  flag("--ws", () => notYet("websocket"));
-  flag("--websocket", () => notYet("websocket"));
+  flag("--ws", () => o.websocket = true);
+  flag("--websocket", () => o.websocket = true);
   flag("--ssl", () => notYet("ssl"));
   value("--ssl-cert <file>", () => notYet("ssl-cert"));
   value("--ssl-key <file>", () => notYet("ssl-key"));
-  value("-H, --header <string>", () => notYet("header"));
+  let headerBlock = 0;
+  value("-H, --header <string>", (v) => {
+    const raw = new TextEncoder().encode(v);
+    const bytes = unescapeNext ? unescape(raw) : raw;
+    const header = checkHeader(bytes, headerBlock, o.notices);
+    if (header) {
+      o.headers.push(header);
+      headerBlock += header.length + 2;
+    }
+  });
   value("-c, --connections <N>", (v) => {
     const n = unitValue(v, "count", "Expecting --connections > 0", "-c");
     if (!(n >= 0)) throw new UsageError("Expecting --connections > 0");
@@ -393,27 +485,45 @@ export function parseArgs(argv: string[], program = "kali"): ParseOutcome {
   value("-m, --message <string>", content("message", false, "--message"));
   value("-f, --message-file <name>", content("message", true, "--message-file"));
   value("-r, --message-rate <Rate>", (v) => {
-    if (v.startsWith("@")) notYet("latency-marker");
+    if (v.startsWith("@")) {
+      rateSearchOption(o.latency, v, o.upstream !== null, o.notices);
+      o.upstream = { kind: "messages", perSecond: 100 }; // the search starts at 100 msg/s
+      o.duration = null; // a -T after -r @ sets the limit again
+      return;
+    }
     const complaint = "Expecting --message-rate > 0";
     const perSecond = unitValue(v, "count", complaint, "-r");
     if (!(perSecond > 0)) throw new UsageError(complaint);
     o.upstream = { kind: "messages", perSecond };
+    fixedRateOption(o.latency, v, o.notices);
   });
-  value("--message-stop <string>", () => notYet("message-stop"));
-  for (const name of ["latency-connect", "latency-first-byte", "message-marker", "statsd"]) {
-    flag(`--${name}`, () => notYet(name));
-  }
-  for (
-    const name of [
-      "latency-marker",
-      "latency-marker-skip",
-      "latency-percentiles",
-      "statsd-host",
-      "statsd-port",
-      "statsd-namespace",
-      "statsd-latency-window",
-    ]
-  ) value(`--${name} <value>`, () => notYet(name));
+  value("--message-stop <string>", (v) => {
+    if (v === "") throw new UsageError("--message-stop: Non-empty message expected");
+    o.messageStop = compileLiteral(v, { unescape: unescapeNext, origin: "--message-stop" });
+  });
+  flag("--statsd", () => o.statsd.enabled = true);
+  value("--statsd-host <host>", (v) => o.statsd.host = v);
+  value("--statsd-port <port>", (v) => {
+    const port = atoi(v);
+    if (port < 1 || port > 65534) {
+      throw new UsageError(`--statsd-port=${port} is not in [1..65535]`);
+    }
+    o.statsd.port = port;
+  });
+  value("--statsd-namespace <string>", (v) => o.statsd.namespace = v);
+  value("--statsd-latency-window <Time>", (v) => {
+    const complaint = `Expected positive --statsd-latency-window=${v}`;
+    const seconds = unitValue(v, "time", complaint, "--statsd-latency-window");
+    if (!(seconds > 0)) throw new UsageError(complaint);
+    o.statsd.latencyWindow = seconds;
+  });
+  value("--json <file>", (v) => o.jsonFile = v);
+  flag("--latency-connect", () => o.latency.connect = true);
+  flag("--latency-first-byte", () => o.latency.firstByte = true);
+  flag("--message-marker", () => messageMarkerOption(o.latency));
+  value("--latency-marker <string>", (v) => latencyMarkerOption(o.latency, v, unescapeNext));
+  value("--latency-marker-skip <N>", (v) => markerSkipOption(o.latency, v));
+  value("--latency-percentiles <list>", (v) => percentilesOption(o.latency, v));
   value("--server <hostport>", () => {
     throw new UsageError("--server: tcpkali's orchestration protocol is not supported by kali");
   });
@@ -426,6 +536,7 @@ export function parseArgs(argv: string[], program = "kali"): ParseOutcome {
   }
   if (exit) return exit;
   o.destinations = cmd.args;
+  o.argv = [...argv];
   return { kind: "run", options: o };
 }
 

@@ -5,7 +5,9 @@
  * @module
  */
 import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
 import type { Destination, ListenAddress } from "../plan.ts";
+import { lookupPermissionError } from "./permissions.ts";
 import { EXIT, UsageError } from "./usage_error.ts";
 
 /** `host:port[/path]` split at the first colon; `[v6]:port` also accepted. */
@@ -45,8 +47,14 @@ function servicePort(service: string): number | null {
 }
 
 async function addressesOf(host: string): Promise<string[]> {
-  const found = await lookup(host, { all: true, verbatim: true });
-  return found.map((a) => a.address);
+  // A numeric address needs no lookup (and so no permission beyond its own).
+  if (isIP(host) !== 0) return [host];
+  try {
+    const found = await lookup(host, { all: true, verbatim: true });
+    return found.map((a) => a.address);
+  } catch (error) {
+    throw lookupPermissionError(error, host) ?? error;
+  }
 }
 
 function lookupReason(error: unknown): string {

@@ -7,6 +7,8 @@
  */
 
 function readText(path: string): string | null {
+  // Queried first: reading without the permission would prompt on a terminal.
+  if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") return null;
   try {
     return Deno.readTextFileSync(path);
   } catch {

@@ -54,6 +54,22 @@ export interface TrafficTap {
   sent?(connection: Connection, bytes: Uint8Array, from: number, to: number, now: number): void;
   /** The connection closed. */
   closed?(connection: Connection): void;
+  /** False: `received` looks at `n` only, so the shared read buffer will do. */
+  readonly inspectsBytes?: boolean;
+}
+
+/**
+ * Owns the start and the control traffic of a connection's byte stream (the
+ * WebSocket session): it writes before message content (handshake, control
+ * frames) and may hold message writes back.
+ */
+export interface StreamGate {
+  /** Called first by the write pump; true: it wrote, or message writes must wait. */
+  pump(connection: Connection, now: number): boolean;
+  /** The end to use for a message write `[from, to)` of `buffer` (it may cut it short). */
+  limitWrite(buffer: Uint8Array, from: number, to: number): number;
+  /** Ends the stream politely at the end of the run (close handshake). */
+  finish(connection: Connection, waitMs: number): Promise<void>;
 }
 
 /** Private read buffer size for connections whose reads are inspected. */
@@ -70,12 +86,16 @@ export class Connection implements Wakeable {
   readonly peer: string;
   open = true;
   lifetimeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The WebSocket session, when `--ws`; null for plain TCP. */
+  readonly gate: StreamGate | null;
 
   #host: ConnectionHost;
   #source: MessageSource | null;
   #shape: TrafficShape;
   #sendPacer: Pacer | null = null;
   #unit = 1;
+  /** Size of one message when paced by messages (-r); 0 otherwise. */
+  #messageBytes = 0;
   #sendAfter: number;
   #firstOffset = 0;
   #blockOffset = 0;
@@ -99,6 +119,7 @@ export class Connection implements Wakeable {
       source: MessageSource | null;
       shape: TrafficShape;
       taps?: TrafficTap[];
+      gate?: StreamGate;
     },
   ) {
     this.#host = host;
@@ -108,11 +129,15 @@ export class Connection implements Wakeable {
     this.#source = options.source;
     this.#shape = options.shape;
     this.#taps = options.taps ?? [];
+    this.gate = options.gate ?? null;
     this.#receiveTaps = this.#taps.filter((t) => t.received);
     this.#sendTaps = this.#taps.filter((t) => t.sent);
-    this.#readBuffer = this.#receiveTaps.length > 0
+    this.#readBuffer = this.#receiveTaps.some((t) => t.inspectsBytes !== false)
       ? new Uint8Array(OWN_READ_BYTES)
       : host.sharedReadBuffer;
+    // Pacing starts when the connection is adopted, not when its connect
+    // began: a late-adopted connection would otherwise burst its backlog.
+    // Ramp-up waits for connects in flight, so none is adopted mid-window.
     const now = performance.now();
     this.#sendAfter = now + options.shape.delaySendMs;
     const source = options.source;
@@ -123,6 +148,7 @@ export class Connection implements Wakeable {
           this.#sendAfter,
         );
         this.#unit = Math.min(source.messageSize, MSS);
+        this.#messageBytes = source.messageSize;
       } else if (options.shape.upstreamBandwidth !== null) {
         this.#sendPacer = new Pacer(options.shape.upstreamBandwidth, this.#sendAfter);
       }
@@ -133,6 +159,26 @@ export class Connection implements Wakeable {
   start(): void {
     if (this.#shape.downstreamBandwidth !== 0) this.#readLoop();
     this.wake(performance.now());
+  }
+
+  /**
+   * When the message pacer meant the byte `offset` bytes into the write now
+   * completing to go out (performance.now() ms): the moment its message
+   * became due. NaN when messages are not paced. For send taps.
+   */
+  intendedSendTime(offset: number): number {
+    const pacer = this.#sendPacer;
+    if (pacer === null || this.#messageBytes === 0) return NaN;
+    return pacer.t0 + ((offset + this.#unit) * 1000) / pacer.rate;
+  }
+
+  /** Changes the message rate of a message-paced connection (`-r @` search). */
+  setMessageRate(perSecond: number, now: number): void {
+    const pacer = this.#sendPacer;
+    if (pacer === null || this.#messageBytes === 0) return;
+    const rate = perSecond * this.#messageBytes;
+    pacer.t0 = now - ((now - pacer.t0) * pacer.rate) / rate; // keep what is owed
+    pacer.rate = rate;
   }
 
   /** Stops writing for good; the socket stays open until close(). */
@@ -154,12 +200,16 @@ export class Connection implements Wakeable {
 
   /** Scheduler callback and write pump: writes what is due, or sleeps. */
   wake(now: number): void {
-    if (!this.open || this.#writing || !this.#source) return;
+    if (!this.open || this.#writing) return;
+    // --delay-send holds the WebSocket upgrade request too, not a listener's 101.
+    const held = this.#source !== null || (this.outgoing && this.gate !== null);
     // The scheduler wakes up to EARLY_WAKE_MS early; treat that as due, or we would spin.
-    if (now + EARLY_WAKE_MS < this.#sendAfter) {
+    if (held && now + EARLY_WAKE_MS < this.#sendAfter) {
       this.#host.scheduler.schedule(this, this.#sendAfter);
       return;
     }
+    if (this.gate !== null && this.gate.pump(this, now)) return;
+    if (!this.#source) return;
     const source = this.#source;
     if (this.#firstOffset < source.first.length) {
       this.#write(source.first, this.#firstOffset, source.first.length, true);
@@ -185,6 +235,7 @@ export class Connection implements Wakeable {
   }
 
   #write(buffer: Uint8Array, from: number, to: number, first: boolean): void {
+    if (this.gate !== null) to = this.gate.limitWrite(buffer, from, to);
     this.#writing = true;
     this.#writingFirst = first;
     this.#source!.stamp?.(buffer, from, to, epochMicrosNow());
@@ -206,7 +257,7 @@ export class Connection implements Wakeable {
       }
     }
     const source = this.#source;
-    if (!source) return; // halted while the write was in flight
+    if (!source) return this.wake(performance.now()); // halted while the write was in flight
     const now = performance.now();
     if (this.#writingFirst) {
       this.#firstOffset += n; // first messages are not charged to the pacer
@@ -219,6 +270,34 @@ export class Connection implements Wakeable {
       }
     }
     this.wake(now);
+  }
+
+  /**
+   * Writes all of `bytes` outside the message stream (WebSocket handshake
+   * and control frames), not charged to the pacer; `counted`: add them to
+   * the bytes sent and show them to send taps. Resolves false when the write
+   * failed or another write was in flight. The caller wakes the pump after.
+   */
+  async writeOutOfBand(bytes: Uint8Array, counted: boolean): Promise<boolean> {
+    if (!this.open || this.#writing) return false;
+    this.#writing = true;
+    try {
+      for (let at = 0; at < bytes.length;) {
+        const n = await this.tcp.write(at === 0 ? bytes : bytes.subarray(at));
+        if (counted) {
+          this.#host.counters[C.bytesSent] += n;
+          this.#host.counters[C.writes]++;
+          const now = performance.now();
+          for (const tap of this.#sendTaps) tap.sent!(this, bytes, at, at + n, now);
+        }
+        at += n;
+      }
+    } catch (error) {
+      this.#writeFailed(error);
+      return false;
+    }
+    this.#writing = false;
+    return this.open;
   }
 
   #writeFailed(error: unknown): void {

@@ -8,6 +8,7 @@
 import { EXIT } from "../cli/usage_error.ts";
 import type { RunPlan } from "../plan.ts";
 import { finalReport } from "../report/final_report.ts";
+import { messageStopLines, RunOutputs } from "../report/run_outputs.ts";
 import { g } from "../report/format.ts";
 import {
   CLEAR_EOL,
@@ -17,6 +18,7 @@ import {
   trafficLine,
 } from "../report/live_line.ts";
 import { C, mergeCounters, newCounters, sinceBaseline } from "../stats/counters.ts";
+import { LatencyMonitor } from "./latency_monitor.ts";
 import type { FromWorker, ToWorker, WorkerSlice } from "./worker_protocol.ts";
 
 /** Where a run writes. */
@@ -60,7 +62,7 @@ export function slicePlan(plan: RunPlan, logPrefix: string): WorkerSlice[] {
 type Interrupt = "SIGINT" | "SIGTERM";
 
 class Fatal {
-  constructor(readonly lines: string[], readonly exitCode: number) {}
+  constructor(readonly lines: string[], readonly exitCode: number, readonly stdout = "") {}
 }
 
 /** Runs the plan to completion; returns the process exit code. */
@@ -74,6 +76,9 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   let fatal: Fatal | null = null;
   let interrupt: Interrupt | null = null;
   const finals = new Map<number, Float64Array>();
+  const outputs = new RunOutputs(plan, out.stderr);
+  const latency = new LatencyMonitor(plan);
+  if (latency.active) outputs.setLatency(() => latency.reported(), plan.latency.percentiles);
 
   const signalled = (signal: Interrupt) => () => {
     if (interrupt) return;
@@ -123,15 +128,23 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
       switch (message.type) {
         case "snapshot":
           latest.set(n, message.counters);
+          latency.absorb(message.latency);
           break;
         case "final":
           finals.set(n, message.counters);
+          latency.absorb(message.latency);
           arrived("final", n);
           break;
         case "fatal":
           fatal ??= new Fatal(message.lines, message.exitCode);
           wake();
           break;
+        case "messageStop": {
+          const lines = messageStopLines(plan.outputs.messageStop!, message, out.live);
+          fatal ??= new Fatal([lines.stderr], EXIT.messageStop, lines.stdout + "\n");
+          wake();
+          break;
+        }
         default:
           arrived(message.type, n);
       }
@@ -152,11 +165,13 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
     Deno.removeSignalListener("SIGINT", onSigint);
     Deno.removeSignalListener("SIGTERM", onSigterm);
     workers.forEach((w) => w.terminate());
+    void outputs.abort();
     if (out.live) out.stdout(SHOW_CURSOR);
     return code;
   };
   const failWith = (f: Fatal) => {
     out.stderr(f.lines.map((l) => prefix + l + "\n").join(""));
+    if (f.stdout) out.stdout(f.stdout);
     return finish(f.exitCode);
   };
 
@@ -166,6 +181,7 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
 
   if (out.live) out.stdout(HIDE_CURSOR);
   const rampStart = performance.now();
+  outputs.start(merged);
   send({ type: "start" });
   if (plan.connections > 0) {
     const deadline = plan.durationMs === null ? null : rampStart + plan.durationMs;
@@ -194,11 +210,17 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   // traffic of a short ramp-up (e.g. a WebSocket handshake) is included.
   const baseline = merged();
   const steadyStart = performance.now();
+  outputs.steady();
   const steadyEnd = plan.durationMs === null ? null : steadyStart + plan.durationMs;
   if (!fatal && !interrupt) {
     let last = baseline;
     let lastAt = steadyStart;
-    await until(() => false, steadyEnd, () => {
+    await until(() => latency.outcome !== null, steadyEnd, () => {
+      const change = latency.searchTick(performance.now());
+      if (change) {
+        send({ type: "rate", perSecond: change.rate, epoch: change.epoch });
+        out.stderr(`${prefix}${change.line}${prefix}\n`);
+      }
       if (!out.live) return;
       const now = performance.now();
       const current = merged();
@@ -210,7 +232,7 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
           mbpsOut: (8 * (current[C.bytesSent] - last[C.bytesSent])) / seconds / 1e6,
           progress: steadyEnd === null ? null : (now - steadyStart) / (steadyEnd - steadyStart),
           utf8: out.utf8,
-          latency: "",
+          latency: latency.active ? latency.liveGroups(current, now) : "",
         }) + `${CLEAR_EOL}\r`,
       );
       last = current;
@@ -218,8 +240,15 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
     });
   }
   if (fatal) return failWith(fatal);
+  const timedOut = !interrupt && latency.outcome === null;
   await stopAndReport(baseline, steadyStart);
   if (fatal) return failWith(fatal);
+  const verdict = interrupt ? null : latency.searchVerdict(timedOut);
+  if (verdict) {
+    if (verdict.stdout) out.stdout(verdict.stdout + "\n");
+    if (verdict.stderr) out.stderr(prefix + verdict.stderr + "\n");
+    return finish(verdict.exitCode);
+  }
   return finish(interrupt === "SIGINT" ? EXIT.usage : interrupt === "SIGTERM" ? 143 : EXIT.ok);
 
   /** Freezes the workers, closes their sockets and prints the final report. */
@@ -232,13 +261,26 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
     );
     send({ type: "close" });
     await until(() => all("closed"), performance.now() + STOP_GRACE_MS);
+    const counters = sinceBaseline(final, baseline);
+    const durationSeconds = (stoppedAt - since) / 1000;
     const report = finalReport({
-      counters: sinceBaseline(final, baseline),
-      durationSeconds: (stoppedAt - since) / 1000,
-      messageRate: false,
-      latencyLines: [],
+      counters,
+      durationSeconds,
+      messageRate: plan.latency.messageMarker,
+      latencyLines: latency.reportLines(),
     });
     if (out.live) out.stderr(CLEAR_EOL);
     out.stdout(report.join("\n") + "\n");
+    await outputs.finish({
+      status: interrupt
+        ? "interrupted"
+        : plan.connections > 0 && !all("ramped")
+        ? "ramp-up-failed"
+        : "completed",
+      counters,
+      durationSeconds,
+      reportLines: report,
+      messageRate: plan.latency.messageMarker,
+    });
   }
 }

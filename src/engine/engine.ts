@@ -17,13 +17,19 @@ import {
   type TrafficShape,
   type TrafficTap,
 } from "./connection.ts";
+import { connectBound } from "./bound_socket.ts";
 import { strerror } from "./errors.ts";
+import { OutputTaps } from "./output_taps.ts";
+import { WorkerLatency, workerLatencyBlock } from "./latency_recorder.ts";
 import { Pacer } from "./pacer.ts";
 import { Scheduler } from "./scheduler.ts";
+import { WebSocketSession } from "./websocket_session.ts";
 import type { WorkerSlice } from "./worker_protocol.ts";
 
 /** Size of the read buffer shared by byte-counting connections. */
 const SHARED_READ_BYTES = 65536;
+/** How long the close phase waits for WebSocket peers to answer a close frame. */
+const CLOSE_HANDSHAKE_MS = 500;
 /** A destination is skipped after this many attempts that all failed. */
 const BROKEN_AFTER = 10;
 
@@ -49,6 +55,8 @@ export class Engine implements ConnectionHost {
   #running = false;
   #final: Float64Array | null = null;
   #ramped = false;
+  /** When the whole share was first started (connecting or established). */
+  #startedAllAt: number | null = null;
   #onRamped: () => void = () => {};
   #connectPacer: Pacer | null = null;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -56,6 +64,14 @@ export class Engine implements ConnectionHost {
   #health: DestinationHealth[];
   #pendingConnects = new Set<AbortController>();
   #encoder = new TextEncoder();
+  /** The `--ws` client's upgrade request, per connection; null without --ws. */
+  #upgradeRequest: ContentFactory | null;
+  /** Dumps, --message-stop and the `-vv` last-received line (issue 7). */
+  readonly outputTaps: OutputTaps;
+  /** Latency histograms and taps (issue 4). */
+  readonly latency: WorkerLatency;
+  /** Outgoing connections bound so far, for round-robin source addresses. */
+  #boundCount = 0;
 
   constructor(slice: WorkerSlice) {
     this.#slice = slice;
@@ -68,13 +84,20 @@ export class Engine implements ConnectionHost {
       writeCombine: plan.writeCombine,
       delaySendMs: plan.delaySendMs,
     };
-    this.#clientContent = contentFactory(plan.content, "client");
+    const websocket = plan.websocket !== null;
+    this.#clientContent = contentFactory(plan.content, "client", { websocket });
     this.#serverContent = plan.listenMode === "active"
-      ? contentFactory(plan.content, "server")
+      ? contentFactory(plan.content, "server", { websocket })
       : null;
+    const request = plan.websocket?.request;
+    this.#upgradeRequest = request ? contentFactory(request, "client") : null;
     this.#uids = new Int32Array(slice.uidCounter);
     this.#cursor = slice.index;
     this.#health = plan.destinations.map(() => ({ attempts: 0, successes: 0 }));
+    this.outputTaps = new OutputTaps(slice);
+    // A rejection reaches the worker's unhandledrejection reporter: the run ends with its lines.
+    this.latency = new WorkerLatency(plan.latency, this.counters, (e) => void Promise.reject(e));
+    if (this.latency.histograms.message) this.log(2, "Initialized HdrHistogram with size 90216");
   }
 
   /** Writes a log line to stderr when verbosity allows it. */
@@ -131,15 +154,17 @@ export class Engine implements ConnectionHost {
     return this.#final;
   }
 
-  /** Closes every socket (after halt). */
-  close(): void {
+  /** Closes every socket (after halt), after the WebSocket close handshakes. */
+  async close(): Promise<void> {
     for (const listener of this.#listeners) {
       try {
         listener.close();
       } catch { /* already closed */ }
     }
+    await Promise.all([...this.#connections].map((c) => c.gate?.finish(c, CLOSE_HANDSHAKE_MS)));
     for (const connection of [...this.#connections]) connection.close("stop");
     this.#logExit(this.#final ?? this.counters);
+    for (const line of this.outputTaps.exitLines()) this.log(2, line);
   }
 
   onClosed(connection: Connection, reason: CloseReason): void {
@@ -154,11 +179,21 @@ export class Engine implements ConnectionHost {
     const counters = this.counters;
     const deficit = this.#slice.connections - (counters[C.connecting] + counters[C.openOut]);
     const pacer = this.#connectPacer!;
-    // As tcpkali: ramp-up is done when, at a tick, every connection started
-    // earlier is still connecting or established (so a refused port never is).
+    // As tcpkali, ramp-up is done when, at a tick, every connection started
+    // earlier is still connecting or established (so a refused port never
+    // is). kali also waits for the connects in flight to resolve, bounded by
+    // one connect timeout, so that a connection adopted late has caught up
+    // on its owed messages before the steady phase is counted.
     if (!this.#ramped && deficit <= 0) {
-      this.#ramped = true;
-      this.#onRamped();
+      this.#startedAllAt ??= now;
+      const settled = counters[C.connecting] === 0 ||
+        now - this.#startedAllAt >= this.#plan.connectTimeoutMs;
+      if (settled) {
+        this.#ramped = true;
+        this.#onRamped();
+      }
+    } else if (deficit > 0) {
+      this.#startedAllAt = null;
     }
     const allowed = pacer.allowance(now);
     const opening = Math.min(allowed, Math.max(0, deficit));
@@ -189,13 +224,25 @@ export class Engine implements ConnectionHost {
     const controller = new AbortController();
     this.#pendingConnects.add(controller);
     const timeout = setTimeout(() => controller.abort(), this.#plan.connectTimeoutMs);
+    const connectStart = performance.now();
     let tcp: Deno.TcpConn;
+    const sources = this.#plan.outputs.sourceAddresses;
     try {
-      tcp = await Deno.connect({
-        hostname: destination.address,
-        port: destination.port,
-        signal: controller.signal,
-      });
+      if (sources.length === 0) {
+        tcp = await Deno.connect({
+          hostname: destination.address,
+          port: destination.port,
+          signal: controller.signal,
+        });
+      } else {
+        // Binding a local address needs node:net; BoundConn offers the TcpConn subset used.
+        tcp = await connectBound({
+          hostname: destination.address,
+          port: destination.port,
+          localAddress: sources[this.#boundCount++ % sources.length],
+          signal: controller.signal,
+        }) as unknown as Deno.TcpConn;
+      }
     } catch (error) {
       counters[C.connecting]--;
       if (!this.#running) return;
@@ -218,6 +265,7 @@ export class Engine implements ConnectionHost {
       return;
     }
     health.successes++;
+    this.latency.connected(connectStart, performance.now());
     counters[C.openOut]++;
     const local = tcp.localAddr as Deno.NetAddr;
     this.log(
@@ -226,7 +274,7 @@ export class Engine implements ConnectionHost {
         counters[C.initiated]
       }`,
     );
-    this.#adopt(tcp, true, peer, this.#clientContent);
+    this.#adopt(tcp, true, peer, this.#clientContent, connectStart);
   }
 
   async #acceptLoop(listener: Deno.TcpListener): Promise<void> {
@@ -252,24 +300,39 @@ export class Engine implements ConnectionHost {
     }
   }
 
-  #adopt(tcp: Deno.TcpConn, outgoing: boolean, peer: string, content: ContentFactory | null): void {
+  #adopt(
+    tcp: Deno.TcpConn,
+    outgoing: boolean,
+    peer: string,
+    content: ContentFactory | null,
+    createdAt = performance.now(),
+  ): void {
     const plan = this.#plan;
     try {
       if (plan.noDelay !== null) tcp.setNoDelay(plan.noDelay);
       tcp.setKeepAlive(true);
     } catch { /* the peer may already be gone; the read loop will notice */ }
-    let source = null;
-    if (content) {
-      const uid = content.needsUid ? Atomics.add(this.#uids, 0, 1) + 1 : 0;
-      source = content.forConnection(uid);
-    }
+    const request = outgoing ? this.#upgradeRequest : null;
+    const needsUid = (content?.needsUid ?? false) || (request?.needsUid ?? false);
+    const uid = needsUid ? Atomics.add(this.#uids, 0, 1) + 1 : 0;
+    const source = content ? content.forConnection(uid) : null;
     const taps = this.#tapsFor(outgoing);
+    taps.push(...this.latency.tapsFor(source, createdAt));
+    let gate: WebSocketSession | undefined;
+    if (plan.websocket !== null) {
+      gate = new WebSocketSession(this, {
+        side: outgoing ? "client" : "server",
+        request: request?.forConnection(uid).first,
+      });
+      taps.push(gate); // last: the frame parser unmasks in place
+    }
     const connection = new Connection(this, tcp, {
       outgoing,
       peer,
       source,
       shape: this.#shape,
       taps,
+      gate,
     });
     this.#connections.add(connection);
     if (plan.channelLifetimeMs !== null) {
@@ -285,8 +348,16 @@ export class Engine implements ConnectionHost {
    * The traffic taps a new connection gets. Each feature that inspects
    * traffic (dumps, latency markers, --message-stop) adds its tap here.
    */
-  #tapsFor(_outgoing: boolean): TrafficTap[] {
-    return [];
+  #tapsFor(outgoing: boolean): TrafficTap[] {
+    return this.outputTaps.tapsFor(outgoing);
+  }
+
+  /** Changes every message-paced connection's rate (`-r @` search); starts a new epoch. */
+  setMessageRate(perSecond: number, epoch: number): void {
+    this.#shape.messageRate = perSecond;
+    const now = performance.now();
+    for (const connection of this.#connections) connection.setMessageRate(perSecond, now);
+    this.latency.newEpoch(epoch);
   }
 
   #logExit(final: Float64Array): void {
@@ -304,6 +375,7 @@ export class Engine implements ConnectionHost {
       `  ${c[C.bytesReceived]} worker_data_rcvd`,
       `  ${c[C.writes]} worker_num_writes`,
       `  ${c[C.reads]} worker_num_reads`,
+      ...workerLatencyBlock(this.latency, this.#plan.verbosity),
     ];
     Deno.stderr.writeSync(
       this.#encoder.encode(lines.map((l) => this.#slice.logPrefix + l).join("\n") + "\n"),

@@ -5,6 +5,7 @@
  * @module
  */
 import type { RunPlan } from "../plan.ts";
+import type { LatencyDeltas } from "./latency_recorder.ts";
 
 /** One worker's share of the run. */
 export interface WorkerSlice {
@@ -29,13 +30,17 @@ export type ToWorker =
   /** Freeze: report final counters, stop sending, keep sockets open. */
   | { type: "stop" }
   /** Close every socket (after all workers have frozen). */
-  | { type: "close" };
+  | { type: "close" }
+  /** `-r @` search: new per-connection message rate; message latency restarts as `epoch`. */
+  | { type: "rate"; perSecond: number; epoch: number };
 
 /** Worker to main thread. */
 export type FromWorker =
   | { type: "ready" }
   | { type: "fatal"; lines: string[]; exitCode: number }
-  | { type: "snapshot"; counters: Float64Array }
+  | { type: "snapshot"; counters: Float64Array; latency?: LatencyDeltas }
   | { type: "ramped" }
-  | { type: "final"; counters: Float64Array }
-  | { type: "closed" };
+  | { type: "final"; counters: Float64Array; latency?: LatencyDeltas }
+  | { type: "closed" }
+  /** --message-stop matched: `chunk` is the read holding the match's end. */
+  | { type: "messageStop"; chunk: Uint8Array; matchEnd: number };
