@@ -4,7 +4,7 @@
  * @module
  */
 import { C } from "../stats/counters.ts";
-import { byteSize, g } from "./format.ts";
+import { byteSize, formatFixed, g } from "./format.ts";
 import { MSS } from "../engine/connection.ts";
 
 /** What the report is computed from. */
@@ -24,37 +24,73 @@ function mssPerOp(bytes: number, ops: number): number {
   return Math.ceil(Math.floor(bytes / ops) / MSS);
 }
 
-/** The report lines for stdout. */
-export function finalReport(input: ReportInput): string[] {
-  const c = input.counters;
-  const d = input.durationSeconds > 0 ? input.durationSeconds : 1e-9;
+/** Every figure of the final report, unformatted (the JSON result uses them too). */
+export interface ReportFigures {
+  bytesSent: number;
+  bytesReceived: number;
+  bandwidthPerChannelMbps: number;
+  bandwidthPerChannelKBps: number;
+  aggregateBandwidthInMbps: number;
+  aggregateBandwidthOutMbps: number;
+  messageRateIn: number;
+  messageRateOut: number;
+  packetRateIn: number;
+  packetRateOut: number;
+  mssPerOpIn: number;
+  mssPerOpOut: number;
+}
+
+/** Computes the report's figures as tcpkali defines them (behaviour reference 11.2). */
+export function reportFigures(counters: Float64Array, durationSeconds: number): ReportFigures {
+  const c = counters;
+  const d = durationSeconds > 0 ? durationSeconds : 1e-9;
   const sent = c[C.bytesSent];
   const received = c[C.bytesReceived];
+  // Open connections when the run ended; connecting ones excluded; 1 if none.
   const conns = c[C.openIn] + c[C.openOut] || 1;
   const perChannel = (sent + received) / d / conns;
   const mssIn = mssPerOp(received, c[C.reads]);
   const mssOut = mssPerOp(sent, c[C.writes]);
+  return {
+    bytesSent: sent,
+    bytesReceived: received,
+    bandwidthPerChannelMbps: (8 * perChannel) / 1e6,
+    bandwidthPerChannelKBps: perChannel / 1000,
+    aggregateBandwidthInMbps: (8 * received) / d / 1e6,
+    aggregateBandwidthOutMbps: (8 * sent) / d / 1e6,
+    messageRateIn: c[C.messagesReceived] / d,
+    messageRateOut: c[C.messagesSent] / d,
+    packetRateIn: (mssIn * c[C.reads]) / d,
+    packetRateOut: (mssOut * c[C.writes]) / d,
+    mssPerOpIn: mssIn,
+    mssPerOpOut: mssOut,
+  };
+}
+
+/** The report lines for stdout. */
+export function finalReport(input: ReportInput): string[] {
+  const f = reportFigures(input.counters, input.durationSeconds);
   const lines = [
-    `Total data sent:     ${byteSize(sent)} (${sent} bytes)`,
-    `Total data received: ${byteSize(received)} (${received} bytes)`,
-    `Bandwidth per channel: ${(8 * perChannel / 1e6).toFixed(3)}⇅ Mbps (${
-      (perChannel / 1000).toFixed(1)
+    `Total data sent:     ${byteSize(f.bytesSent)} (${f.bytesSent} bytes)`,
+    `Total data received: ${byteSize(f.bytesReceived)} (${f.bytesReceived} bytes)`,
+    `Bandwidth per channel: ${formatFixed(f.bandwidthPerChannelMbps, 3)}⇅ Mbps (${
+      formatFixed(f.bandwidthPerChannelKBps, 1)
     } kBps)`,
-    `Aggregate bandwidth: ${(8 * received / d / 1e6).toFixed(3)}↓, ${
-      (8 * sent / d / 1e6).toFixed(3)
+    `Aggregate bandwidth: ${formatFixed(f.aggregateBandwidthInMbps, 3)}↓, ${
+      formatFixed(f.aggregateBandwidthOutMbps, 3)
     }↑ Mbps`,
   ];
   if (input.messageRate) {
     lines.push(
-      `Aggregate message rate: ${(c[C.messagesReceived] / d).toFixed(3)}↓, ${
-        (c[C.messagesSent] / d).toFixed(3)
+      `Aggregate message rate: ${formatFixed(f.messageRateIn, 3)}↓, ${
+        formatFixed(f.messageRateOut, 3)
       }↑ mps`,
     );
   }
   lines.push(
-    `Packet rate estimate: ${(mssIn * c[C.reads] / d).toFixed(1)}↓, ${
-      (mssOut * c[C.writes] / d).toFixed(1)
-    }↑ (${mssIn}↓, ${mssOut}↑ TCP MSS/op)`,
+    `Packet rate estimate: ${formatFixed(f.packetRateIn, 1)}↓, ${
+      formatFixed(f.packetRateOut, 1)
+    }↑ (${f.mssPerOpIn}↓, ${f.mssPerOpOut}↑ TCP MSS/op)`,
   );
   lines.push(...input.latencyLines);
   lines.push(`Test duration: ${g(input.durationSeconds)} s.`);

@@ -25,3 +25,19 @@ export function byteSize(bytes: number): string {
   if (bytes < 524288) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1048576).toFixed(1)} MiB`;
 }
+
+/**
+ * C `printf("%.<digits>f", x)`: like `toFixed`, except that a value exactly
+ * halfway between two outputs rounds to the even one (`0.25` → `0.2`).
+ */
+export function formatFixed(x: number, digits: number): string {
+  // Exact halfway cases are the binary fractions x = odd / 2^(digits+1).
+  const halves = x * 2 ** (digits + 1);
+  if (Number.isInteger(halves) && halves % 2 !== 0 && Math.abs(halves) < 2 ** 52) {
+    const scale = 10 ** digits;
+    let units = Math.floor(x * scale);
+    if (units % 2 !== 0) units += 1;
+    return (units / scale).toFixed(digits);
+  }
+  return x.toFixed(digits);
+}

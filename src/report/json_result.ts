@@ -8,11 +8,11 @@
  */
 import { VERSION } from "../cli/help.ts";
 import type { Percentile } from "../cli/percentiles.ts";
-import { MSS } from "../engine/connection.ts";
 import type { RunPlan } from "../plan.ts";
 import { C } from "../stats/counters.ts";
 import type { LatencyHistogram } from "../stats/histogram.ts";
 import { escapeBytes } from "../content/printable.ts";
+import { reportFigures } from "./final_report.ts";
 import { LATENCY_KINDS, type LatencyHistograms } from "./latency_lines.ts";
 
 /** Version of the JSON layout; bumped on incompatible changes. */
@@ -124,11 +124,6 @@ function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-function mssPerOp(bytes: number, ops: number): number {
-  if (ops === 0) return 0;
-  return Math.ceil(Math.floor(bytes / ops) / MSS);
-}
-
 /** What the final result is made of. */
 export interface ResultInput {
   plan: RunPlan;
@@ -157,13 +152,7 @@ function latencyResult(h: LatencyHistogram, percentiles: readonly Percentile[]):
 /** The result object written by `--json`. */
 export function buildResult(input: ResultInput): Record<string, unknown> {
   const { plan, counters: c } = input;
-  const d = input.durationSeconds > 0 ? input.durationSeconds : 1e-9;
-  const sent = c[C.bytesSent];
-  const received = c[C.bytesReceived];
-  const conns = c[C.openIn] + c[C.openOut] || 1;
-  const perChannel = (sent + received) / d / conns;
-  const mssIn = mssPerOp(received, c[C.reads]);
-  const mssOut = mssPerOp(sent, c[C.writes]);
+  const figures = reportFigures(c, input.durationSeconds);
   const latency: Record<string, LatencyResult> = {};
   const histograms = input.recorder.latency();
   if (histograms) {
@@ -203,18 +192,9 @@ export function buildResult(input: ResultInput): Record<string, unknown> {
     report: {
       text: input.reportLines,
       durationSeconds: input.durationSeconds,
-      bytesSent: sent,
-      bytesReceived: received,
-      bandwidthPerChannelMbps: (8 * perChannel) / 1e6,
-      bandwidthPerChannelKBps: perChannel / 1000,
-      aggregateBandwidthInMbps: (8 * received) / d / 1e6,
-      aggregateBandwidthOutMbps: (8 * sent) / d / 1e6,
-      messageRateIn: input.messageRate ? c[C.messagesReceived] / d : null,
-      messageRateOut: input.messageRate ? c[C.messagesSent] / d : null,
-      packetRateIn: (mssIn * c[C.reads]) / d,
-      packetRateOut: (mssOut * c[C.writes]) / d,
-      mssPerOpIn: mssIn,
-      mssPerOpOut: mssOut,
+      ...figures,
+      messageRateIn: input.messageRate ? figures.messageRateIn : null,
+      messageRateOut: input.messageRate ? figures.messageRateOut : null,
       reads: c[C.reads],
       writes: c[C.writes],
       messagesSent: c[C.messagesSent],

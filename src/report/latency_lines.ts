@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { formatFixed } from "./format.ts";
 import type { Percentile } from "../cli/percentiles.ts";
 import type { LatencyHistogram } from "../stats/histogram.ts";
 
@@ -24,22 +25,6 @@ const REPORT_TITLES: Record<LatencyKind, string> = {
 };
 
 const LIVE_TAGS: Record<LatencyKind, string> = { connect: "c", firstbyte: "fb", message: "m" };
-
-/**
- * C `printf("%.<digits>f", x)`: like `toFixed`, except that a value exactly
- * halfway between two outputs rounds to the even one (`0.25` → `0.2`).
- */
-export function formatFixed(x: number, digits: number): string {
-  // Exact halfway cases are the binary fractions x = odd / 2^(digits+1).
-  const halves = x * 2 ** (digits + 1);
-  if (Number.isInteger(halves) && halves % 2 !== 0 && Math.abs(halves) < 2 ** 52) {
-    const scale = 10 ** digits;
-    let units = Math.floor(x * scale);
-    if (units % 2 !== 0) units += 1;
-    return (units / scale).toFixed(digits);
-  }
-  return x.toFixed(digits);
-}
 
 /**
  * One final-report line, e.g.

@@ -8,7 +8,8 @@
  * @module
  */
 import type { Percentile } from "../cli/percentiles.ts";
-import { formatFixed, LATENCY_KINDS, type LatencyHistograms } from "./latency_lines.ts";
+import { formatFixed } from "./format.ts";
+import { LATENCY_KINDS, type LatencyHistograms } from "./latency_lines.ts";
 
 /** Largest datagram payload tcpkali sends (its 512-byte buffer keeps a NUL). */
 export const MAX_DATAGRAM_BYTES = 511;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DEFAULT_PERCENTILES, parsePercentiles } from "../../src/cli/percentiles.ts";
+import { formatFixed } from "../../src/report/format.ts";
 import {
-  formatFixed,
   latencyReportLine,
   latencyReportLines,
   liveLatencyGroup,
