@@ -6,9 +6,10 @@
 #   redis-server ................................ tests/latency (PING/PONG)
 #   python3 ..................................... tests/_helpers/peers.ts
 #   python3-websockets (for /usr/bin/python3) .... tests/websocket interop
-#   openssl ..................................... certificates for TLS tests
+#   openssl ..................................... certificates, s_server/s_client (tests/tls)
+#   nginx-light ................................. TLS interop peer (tests/tls)
 set -euo pipefail
-wanted=(iperf3 redis-server redis-tools time openssl python3 python3-websockets)
+wanted=(iperf3 redis-server redis-tools time openssl python3 python3-websockets nginx-light)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -5,6 +5,7 @@
  * @module
  */
 import type { CompiledContent } from "./content/template.ts";
+import type { ListenerCertificate } from "./transport/tls.ts";
 
 /** One resolved destination address. */
 export interface Destination {
@@ -24,6 +25,12 @@ export interface WebSocketPlan {
    * it are evaluated per connection; null when there are no destinations.
    */
   request: CompiledContent | null;
+}
+
+/** How connections speak TLS (`--ssl`). */
+export interface TlsPlan {
+  /** The listener's certificate and key (PEM text, read up front); null without `-l`. */
+  listener: ListenerCertificate | null;
 }
 
 /** One address to listen on. */
@@ -67,6 +74,8 @@ export interface RunPlan {
   content: CompiledContent;
   /** `--ws`: RFC 6455 framing on every connection; null: plain TCP. */
   websocket: WebSocketPlan | null;
+  /** `--ssl`: TLS on every connection, outgoing and accepted; null: plain TCP. */
+  tls: TlsPlan | null;
   /** Outputs and controls: dumps, --message-stop, StatsD, source IPs, JSON. */
   outputs: OutputsPlan;
   /** Latency measurements and the `-r @` rate search (issue 4). */

@@ -25,6 +25,7 @@ import {
 import { permittedListen, requireNet } from "./permission_check.ts";
 import { formatAddress, resolveDestination, resolveListen, splitOperand } from "./resolve.ts";
 import { systemLimitWarnings } from "./system_limits.ts";
+import { loadListenerCertificate } from "../transport/tls.ts";
 import { EXIT, UsageError } from "./usage_error.ts";
 import { g } from "../report/format.ts";
 
@@ -63,6 +64,10 @@ export async function buildPlan(
   }
   const listening = o.listenPort !== null;
   const hasTarget = o.destinations.length > 0;
+  // As tcpkali: the listener's certificate and key must be readable before anything starts.
+  const tls = o.ssl
+    ? { listener: listening ? loadListenerCertificate(o.sslCert, o.sslKey) : null }
+    : null;
   if (!hasTarget && !listening) {
     throw new UsageError(
       "Expecting target <host:port> or --listen-port. See -h or --help.",
@@ -181,6 +186,7 @@ export async function buildPlan(
     websocket: o.websocket
       ? { request: hasTarget ? upgradeRequest(o.destinations[0], o.headers) : null }
       : null,
+    tls,
     outputs: outputsPlan(o, { sourceAddresses: sources, statsd: await statsdTarget(o, out) }),
     latency,
   };

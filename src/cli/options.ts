@@ -24,6 +24,7 @@ import {
 import { PermissionError } from "./permissions.ts";
 import { atoi, parseUnitValue, type UnitKind } from "./units.ts";
 import { EXIT, UsageError } from "./usage_error.ts";
+import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from "../transport/tls.ts";
 
 /** Everything the command line says, validated per option. */
 export interface RawOptions {
@@ -56,6 +57,12 @@ export interface RawOptions {
   websocket: boolean;
   /** `-H` values (unescaped under `-e`), in order, without their CRLF. */
   headers: Uint8Array[];
+  /** `--ssl`: TLS on both sides. */
+  ssl: boolean;
+  /** `--ssl-cert`: the listener's certificate file (PEM). */
+  sslCert: string;
+  /** `--ssl-key`: the listener's private key file (PEM). */
+  sslKey: string;
   /** Latency options and `-r @<Latency>`. */
   latency: LatencyOptions;
   /** -d/--dump-*: which directions of one connection / of all connections (flags OR). */
@@ -94,13 +101,6 @@ export interface StatsdOptions {
 export type ParseOutcome =
   | { kind: "run"; options: RawOptions }
   | { kind: "exit"; stdout: string; exitCode: number };
-
-/** Features whose options are recognised but not implemented yet. */
-const NOT_YET: Record<string, string> = {
-  ssl: "TLS",
-  "ssl-cert": "TLS",
-  "ssl-key": "TLS",
-};
 
 /** Every long option name, for GNU-style unique-prefix abbreviation. */
 const LONG_OPTIONS = [
@@ -228,6 +228,9 @@ function defaults(): RawOptions {
     notices: [],
     websocket: false,
     headers: [],
+    ssl: false,
+    sslCert: DEFAULT_CERT_FILE,
+    sslKey: DEFAULT_KEY_FILE,
     latency: defaultLatencyOptions(),
     dump: { oneIn: false, oneOut: false, allIn: false, allOut: false },
     messageStop: null,
@@ -298,10 +301,6 @@ function checkHeader(bytes: Uint8Array, block: number, notices: string[]): Uint8
   if (bytes.includes(0x0a)) throw new UsageError(`--header=${shown} should not contain '\\n'`);
   if (block + bytes.length + 2 >= 1024) throw new UsageError("--header adds too many HTTP headers");
   return bytes;
-}
-
-function notYet(option: string): never {
-  throw new UsageError(`--${option}: ${NOT_YET[option]} is not supported yet in this kali version`);
 }
 
 /** Parses argv (without the program name). */
@@ -402,9 +401,9 @@ export function parseArgs(argv: string[], program = "kali"): ParseOutcome {
   });
   flag("--ws", () => o.websocket = true);
   flag("--websocket", () => o.websocket = true);
-  flag("--ssl", () => notYet("ssl"));
-  value("--ssl-cert <file>", () => notYet("ssl-cert"));
-  value("--ssl-key <file>", () => notYet("ssl-key"));
+  flag("--ssl", () => o.ssl = true);
+  value("--ssl-cert <file>", (v) => o.sslCert = v);
+  value("--ssl-key <file>", (v) => o.sslKey = v);
   let headerBlock = 0;
   value("-H, --header <string>", (v) => {
     const raw = new TextEncoder().encode(v);

@@ -1,0 +1,158 @@
+/**
+ * TLS for `--ssl` (tcpkali's `--ssl`, `--ssl-cert`, `--ssl-key`): loading the
+ * listener's certificate and key, the client's server name (SNI), and the
+ * client connect.
+ *
+ * Certificate verification. tcpkali's client never verifies the server's
+ * certificate, and neither does kali's. Deno's own TLS client
+ * (`Deno.connectTls`, `Deno.startTls`) cannot skip verification per call:
+ * its only knobs are `caCerts` (a self-signed `openssl req -x509` certificate
+ * is a CA certificate, and given as `caCerts` it is still refused with
+ * `CaUsedAsEndEntity`) and `unsafelyDisableHostnameVerification` (the chain
+ * is still verified); skipping verification needs the process-wide
+ * `--unsafely-ignore-certificate-errors[=hosts]` flag. Deno's `node:tls`
+ * does honour `rejectUnauthorized: false` per connection, and moves data as
+ * fast on loopback, so kali's client connects with `node:tls` and accepts any
+ * certificate, without a flag. The listener side uses `Deno.listenTls`.
+ *
+ * @module
+ */
+import { isIP } from "node:net";
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
+import { BoundConn } from "../engine/bound_socket.ts";
+import { PermissionError } from "../cli/permissions.ts";
+import { EXIT, UsageError } from "../cli/usage_error.ts";
+
+/** tcpkali's default certificate file, relative to the working directory. */
+export const DEFAULT_CERT_FILE = "cert.pem";
+/** tcpkali's default private key file, relative to the working directory. */
+export const DEFAULT_KEY_FILE = "key.pem";
+
+/** A listener's certificate chain and private key, PEM text, and where they came from. */
+export interface ListenerCertificate {
+  /** Certificate chain (PEM). */
+  cert: string;
+  /** Private key (PEM). */
+  key: string;
+  /** The `--ssl-cert` file as given, for error lines. */
+  certFile: string;
+  /** The `--ssl-key` file as given, for error lines. */
+  keyFile: string;
+}
+
+function readPem(file: string, complaint: string): string {
+  // Queried first: a read without the permission would prompt on a terminal.
+  if (Deno.permissions.querySync({ name: "read", path: file }).state !== "granted") {
+    throw new PermissionError("read", file);
+  }
+  try {
+    return Deno.readTextFileSync(file);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new UsageError(`${file}: ${complaint}`, EXIT.usage);
+  }
+}
+
+/**
+ * Reads the listener's certificate and key, with tcpkali's two pre-flight
+ * errors (exit 64) when a file cannot be read. Whether the PEM is valid is
+ * found out when the listener is bound (see {@linkcode listenTls}).
+ */
+export function loadListenerCertificate(certFile: string, keyFile: string): ListenerCertificate {
+  const cert = readPem(certFile, "Can not access X.509 certificate file.");
+  const key = readPem(keyFile, "Can not access SSL private key file");
+  return { cert, key, certFile, keyFile };
+}
+
+/**
+ * Binds a TLS listener. An invalid certificate or key is a one-line error
+ * naming the file, exit 1 (tcpkali: OpenSSL's error string, exit 1); any
+ * other failure (address in use, permission) is rethrown as it is.
+ */
+export function listenTls(
+  address: { hostname: string; port: number },
+  certificate: ListenerCertificate,
+): Deno.TlsListener {
+  try {
+    return Deno.listenTls({ ...address, cert: certificate.cert, key: certificate.key });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const isNetError = error instanceof Deno.errors.AddrInUse ||
+      error instanceof Deno.errors.AddrNotAvailable ||
+      error instanceof Deno.errors.PermissionDenied ||
+      error instanceof Deno.errors.NotCapable;
+    if (isNetError || !/certificate|key/i.test(message)) throw error;
+    const file = /certificate/i.test(message) ? certificate.certFile : certificate.keyFile;
+    throw new UsageError(`${file}: ${message}`, EXIT.failure);
+  }
+}
+
+/**
+ * The server name a client sends in SNI: the destination's host as typed
+ * (`localhost` in `localhost:443`), or undefined for an IP address, which
+ * SNI cannot carry (RFC 6066).
+ */
+export function serverName(host: string): string | undefined {
+  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  if (bare === "" || isIP(bare) !== 0) return undefined;
+  return bare;
+}
+
+/** Where and how a TLS client connects. */
+export interface TlsConnectOptions {
+  /** Numeric address to connect to. */
+  hostname: string;
+  port: number;
+  /** SNI; undefined: none. */
+  serverName?: string;
+  /** Local address to bind (`--source-ip`); undefined: any. */
+  localAddress?: string;
+  /** Aborts the connect and the handshake (`--connect-timeout`, end of run). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Opens a TCP connection and completes the TLS handshake, accepting any
+ * server certificate (as tcpkali does). Resolves once the handshake is done;
+ * rejects on a TCP or handshake failure, or when aborted (with the signal's
+ * reason). The connection reads and writes plaintext application bytes.
+ */
+export function connectTls(options: TlsConnectOptions): Promise<BoundConn> {
+  return new Promise((resolve, reject) => {
+    const socket: TLSSocket = tlsConnect({
+      host: options.hostname,
+      port: options.port,
+      servername: options.serverName,
+      rejectUnauthorized: false,
+      // node passes these on to net.connect; its types for tls.connect omit localAddress.
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+    } as ConnectionOptions);
+    const onAbort = () => {
+      socket.destroy();
+      reject(options.signal?.reason ?? new DOMException("aborted", "AbortError"));
+    };
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const onError = (error: Error) => {
+      options.signal?.removeEventListener("abort", onAbort);
+      socket.destroy();
+      reject(handshakeError(error));
+    };
+    socket.once("error", onError);
+    socket.once("secureConnect", () => {
+      options.signal?.removeEventListener("abort", onAbort);
+      socket.off("error", onError);
+      resolve(new BoundConn(socket));
+    });
+  });
+}
+
+/** node's connect and handshake errors as the Deno errors `strerror` words. */
+function handshakeError(error: Error): Error {
+  const code = (error as { code?: string }).code;
+  if (code === "ECONNREFUSED") return new Deno.errors.ConnectionRefused(error.message);
+  if (code === "ECONNRESET") return new Deno.errors.ConnectionReset(error.message);
+  if (code === "ETIMEDOUT") return new Deno.errors.TimedOut(error.message);
+  if (code === "EADDRNOTAVAIL") return new Deno.errors.AddrNotAvailable(error.message);
+  return new Error(`TLS handshake failed: ${error.message}`);
+}

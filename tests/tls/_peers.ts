@@ -1,0 +1,180 @@
+/**
+ * TLS test fixtures: certificates made at test time with openssl, and
+ * openssl s_server / nginx started and stopped by the tests.
+ *
+ * @module
+ */
+import { freePort } from "../_helpers/kali.ts";
+
+/** A temporary directory with a fresh self-signed RSA-2048 `cert.pem` and `key.pem`. */
+export interface CertDir {
+  dir: string;
+  cert: string;
+  key: string;
+}
+
+/** Makes a self-signed certificate for `subject` in a new temporary directory. */
+export async function makeCertificate(subject = "/CN=localhost"): Promise<CertDir> {
+  const dir = await Deno.makeTempDir({ prefix: "kali-tls-" });
+  const cert = `${dir}/cert.pem`;
+  const key = `${dir}/key.pem`;
+  const made = await new Deno.Command("openssl", {
+    args: [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "2",
+      "-subj",
+      subject,
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!made.success) {
+    throw new Error(`openssl req failed: ${new TextDecoder().decode(made.stderr)}`);
+  }
+  return { dir, cert, key };
+}
+
+/** A running peer process whose output is collected. */
+export interface Peer {
+  port: number;
+  /** Stops the peer and returns what it printed on stdout and stderr. */
+  stop(): Promise<string>;
+}
+
+async function collect(stream: ReadableStream<Uint8Array>, into: { text: string }): Promise<void> {
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) into.text += decoder.decode(chunk, { stream: true });
+}
+
+async function waitFor(condition: () => boolean, what: string, ms = 10000): Promise<void> {
+  const until = performance.now() + ms;
+  while (!condition()) {
+    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * `openssl s_server` on a free loopback port; `extra` are further s_server
+ * options (`-www`, `-servername …`). Its stdin stays open (s_server stops at
+ * end of input); without `-www` it prints what the client sent.
+ */
+export async function startSServer(certs: CertDir, extra: string[] = []): Promise<Peer> {
+  const port = freePort();
+  const child = new Deno.Command("openssl", {
+    args: [
+      "s_server",
+      "-accept",
+      `127.0.0.1:${port}`,
+      "-cert",
+      certs.cert,
+      "-key",
+      certs.key,
+      ...extra,
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const out = { text: "" };
+  const done = Promise.all([collect(child.stdout, out), collect(child.stderr, out)]);
+  await waitFor(() => out.text.includes("ACCEPT"), "s_server to listen");
+  return {
+    port,
+    async stop() {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* already gone */ }
+      await child.status;
+      await done;
+      return out.text;
+    },
+  };
+}
+
+/** Whether a TCP port accepts connections now. */
+async function accepting(port: number): Promise<boolean> {
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    conn.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Where Debian's nginx-light puts the binary. */
+export const NGINX = "/usr/sbin/nginx";
+
+/**
+ * nginx serving HTTPS on a free 127.0.0.1 port with the given certificate,
+ * from its own configuration in the certificate's directory (`daemon off`,
+ * pid, logs and temporary files there too).
+ */
+export async function startNginx(certs: CertDir): Promise<Peer> {
+  const port = freePort();
+  const dir = certs.dir;
+  const conf = `${dir}/nginx.conf`;
+  await Deno.writeTextFile(
+    conf,
+    `daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/nginx-error.log;
+events { worker_connections 64; }
+http {
+  access_log ${dir}/nginx-access.log;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port} ssl;
+    ssl_certificate ${certs.cert};
+    ssl_certificate_key ${certs.key};
+    location / { return 200 "hello from nginx\\n"; }
+  }
+}
+`,
+  );
+  const child = new Deno.Command(NGINX, {
+    args: ["-p", dir, "-c", conf, "-e", `${dir}/nginx-error.log`],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const out = { text: "" };
+  const done = Promise.all([collect(child.stdout, out), collect(child.stderr, out)]);
+  let exited = false;
+  child.status.then(() => exited = true);
+  await waitFor(() => exited, "nginx", 200).catch(() => {});
+  if (exited) {
+    await done;
+    throw new Error(`nginx exited: ${out.text}`);
+  }
+  const until = performance.now() + 10000;
+  while (!(await accepting(port))) {
+    if (performance.now() > until) throw new Error("timed out waiting for nginx to listen");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return {
+    port,
+    async stop() {
+      try {
+        child.kill("SIGQUIT");
+      } catch { /* already gone */ }
+      await child.status;
+      await done;
+      return out.text + await Deno.readTextFile(`${dir}/nginx-access.log`).catch(() => "");
+    },
+  };
+}
