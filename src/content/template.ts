@@ -205,6 +205,12 @@ export interface FactoryOptions {
   websocket?: boolean;
   /** Replicate repeated messages to at least this many bytes (default 65535). */
   minBlockBytes?: number;
+  /**
+   * Block size for constant content, shared by every connection of the
+   * worker (default: `minBlockBytes`). Larger blocks mean fewer, larger
+   * writes for unlimited senders, at one buffer per worker.
+   */
+  constantBlockBytes?: number;
   /** Seed for `re` / `connection.re` draws (tests); default: the system CSPRNG. */
   seed?: number;
 }
@@ -222,7 +228,8 @@ export function contentFactory(
   const { first, message } = programsOf(content, { websocket: options.websocket, side });
   const all = [...first, ...message];
   if (isConstant(all)) {
-    const shared = sharedSource(bytesOf(first), bytesOf(message), minBlockBytes);
+    const blockBytes = Math.max(minBlockBytes, options.constantBlockBytes ?? 0);
+    const shared = sharedSource(bytesOf(first), bytesOf(message), blockBytes);
     return { needsUid: false, forConnection: () => shared };
   }
   const random = new Random(options.seed);

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { formatAddress } from "../cli/resolve.ts";
 import { epochMicrosNow } from "../content/marker.ts";
 import type { MessageSource } from "../content/types.ts";
 import { C } from "../stats/counters.ts";
@@ -78,12 +79,13 @@ const OWN_READ_BYTES = 16384;
 /** Read size when downstream is limited, as tcpkali's. */
 const LIMITED_READ = 16384;
 
+/** Shared by every connection without taps: no per-connection arrays. */
+const NO_TAPS: readonly TrafficTap[] = [];
+
 /** An established connection and its traffic. */
 export class Connection implements Wakeable {
   readonly tcp: Deno.TcpConn;
   readonly outgoing: boolean;
-  /** `[address]:port` of the peer, for log lines. */
-  readonly peer: string;
   open = true;
   lifetimeTimer: ReturnType<typeof setTimeout> | undefined;
   /** The WebSocket session, when `--ws`; null for plain TCP. */
@@ -101,21 +103,26 @@ export class Connection implements Wakeable {
   #blockOffset = 0;
   #writing = false;
   #writingFirst = false;
-  #taps: TrafficTap[];
-  #receiveTaps: TrafficTap[];
-  #sendTaps: TrafficTap[];
+  #peer: string | null;
+  #taps: readonly TrafficTap[];
+  #receiveTaps: readonly TrafficTap[];
+  #sendTaps: readonly TrafficTap[];
   #readBuffer: Uint8Array;
   #inFlight: Uint8Array | null = null;
   #inFlightFrom = 0;
-  #onWritten = (n: number) => this.#written(n);
-  #onWriteError = (error: unknown) => this.#writeFailed(error);
+  // Promise callbacks, created on first use: an idle connection never writes.
+  #onWritten: ((n: number) => void) | null = null;
+  #onWriteError: ((error: unknown) => void) | null = null;
+  #onRead: ((n: number | null) => void) | null = null;
+  #onReadError: ((error: unknown) => void) | null = null;
 
   constructor(
     host: ConnectionHost,
     tcp: Deno.TcpConn,
     options: {
       outgoing: boolean;
-      peer: string;
+      /** `[address]:port` of the peer; null: formatted from the socket when first needed. */
+      peer: string | null;
       source: MessageSource | null;
       shape: TrafficShape;
       taps?: TrafficTap[];
@@ -125,13 +132,14 @@ export class Connection implements Wakeable {
     this.#host = host;
     this.tcp = tcp;
     this.outgoing = options.outgoing;
-    this.peer = options.peer;
+    this.#peer = options.peer;
     this.#source = options.source;
     this.#shape = options.shape;
-    this.#taps = options.taps ?? [];
+    const taps = options.taps ?? NO_TAPS;
+    this.#taps = taps.length > 0 ? taps : NO_TAPS;
     this.gate = options.gate ?? null;
-    this.#receiveTaps = this.#taps.filter((t) => t.received);
-    this.#sendTaps = this.#taps.filter((t) => t.sent);
+    this.#receiveTaps = tapsWith(taps, "received");
+    this.#sendTaps = tapsWith(taps, "sent");
     this.#readBuffer = this.#receiveTaps.some((t) => t.inspectsBytes !== false)
       ? new Uint8Array(OWN_READ_BYTES)
       : host.sharedReadBuffer;
@@ -155,9 +163,20 @@ export class Connection implements Wakeable {
     }
   }
 
+  /** `[address]:port` of the peer, for log lines. */
+  get peer(): string {
+    if (this.#peer === null) {
+      const remote = this.tcp.remoteAddr as Deno.NetAddr;
+      this.#peer = formatAddress(remote.hostname, remote.port);
+    }
+    return this.#peer;
+  }
+
   /** Starts reading and writing. */
   start(): void {
-    if (this.#shape.downstreamBandwidth !== 0) this.#readLoop();
+    const downstream = this.#shape.downstreamBandwidth;
+    if (downstream === null) this.#readNext();
+    else if (downstream !== 0) this.#readLoop();
     this.wake(performance.now());
   }
 
@@ -242,7 +261,10 @@ export class Connection implements Wakeable {
     this.#inFlight = buffer;
     this.#inFlightFrom = from;
     const view = from === 0 && to === buffer.length ? buffer : buffer.subarray(from, to);
-    this.tcp.write(view).then(this.#onWritten, this.#onWriteError);
+    this.tcp.write(view).then(
+      this.#onWritten ??= (n) => this.#written(n),
+      this.#onWriteError ??= (error) => this.#writeFailed(error),
+    );
   }
 
   #written(n: number): void {
@@ -307,6 +329,48 @@ export class Connection implements Wakeable {
     this.close("failure");
   }
 
+  /**
+   * The unlimited read path: one pending read at a time, driven by promise
+   * callbacks rather than an async loop (no generator per connection).
+   */
+  #readNext(): void {
+    this.tcp.read(this.#readBuffer).then(
+      this.#onRead ??= (n) => this.#read(n),
+      this.#onReadError ??= (error) => this.#readFailed(error),
+    );
+  }
+
+  #read(n: number | null): void {
+    if (n === null) {
+      if (!this.open) return;
+      this.#host.log(2, `Connection half-closed by ${this.peer}`);
+      this.close("failure");
+      return;
+    }
+    const counters = this.#host.counters;
+    counters[C.bytesReceived] += n;
+    counters[C.reads]++;
+    const taps = this.#receiveTaps;
+    if (taps.length > 0) {
+      try {
+        const now = performance.now();
+        for (let i = 0; i < taps.length && this.open; i++) {
+          taps[i].received!(this, this.#readBuffer, n, now);
+        }
+      } catch (error) {
+        return this.#readFailed(error);
+      }
+    }
+    if (this.open) this.#readNext();
+  }
+
+  #readFailed(error: unknown): void {
+    if (!this.open || isClosedByUs(error)) return;
+    this.#host.log(1, `Closing ${this.peer}: ${strerror(error)}`);
+    this.close("failure");
+  }
+
+  /** The read loop when downstream bandwidth is limited (--download-bandwidth). */
   async #readLoop(): Promise<void> {
     const host = this.#host;
     const counters = host.counters;
@@ -354,4 +418,14 @@ export class Connection implements Wakeable {
       if (!this.open) return shared;
     }
   }
+}
+
+/** The taps of `taps` that implement `hook`; the shared empty array if none. */
+function tapsWith(
+  taps: readonly TrafficTap[],
+  hook: "received" | "sent",
+): readonly TrafficTap[] {
+  if (taps.length === 0) return NO_TAPS;
+  const found = taps.filter((tap) => tap[hook]);
+  return found.length > 0 ? found : NO_TAPS;
 }
