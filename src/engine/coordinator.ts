@@ -17,7 +17,8 @@ import {
   SHOW_CURSOR,
   trafficLine,
 } from "../report/live_line.ts";
-import { C, mergeCounters, newCounters, sinceBaseline } from "../stats/counters.ts";
+import { TrafficRates } from "../stats/traffic_rates.ts";
+import { COUNTER_COUNT, mergeCounters, newCounters, sinceBaseline } from "../stats/counters.ts";
 import { LatencyMonitor } from "./latency_monitor.ts";
 import type { FromWorker, ToWorker, WorkerSlice } from "./worker_protocol.ts";
 
@@ -54,7 +55,17 @@ export function slicePlan(plan: RunPlan, logPrefix: string): WorkerSlice[] {
     const connectRate = plan.connections > 0
       ? (plan.connectRate * connections) / plan.connections
       : plan.connectRate;
-    slices.push({ plan, index, connections, connectRate, listens, uidCounter, logPrefix });
+    const counters = new SharedArrayBuffer(COUNTER_COUNT * Float64Array.BYTES_PER_ELEMENT);
+    slices.push({
+      plan,
+      index,
+      connections,
+      connectRate,
+      listens,
+      uidCounter,
+      counters,
+      logPrefix,
+    });
   }
   return slices;
 }
@@ -213,8 +224,7 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   outputs.steady();
   const steadyEnd = plan.durationMs === null ? null : steadyStart + plan.durationMs;
   if (!fatal && !interrupt) {
-    let last = baseline;
-    let lastAt = steadyStart;
+    const rates = new TrafficRates(baseline, steadyStart);
     await until(() => latency.outcome !== null, steadyEnd, () => {
       const change = latency.searchTick(performance.now());
       if (change) {
@@ -224,19 +234,17 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
       if (!out.live) return;
       const now = performance.now();
       const current = merged();
-      const seconds = Math.max(0.001, (now - lastAt) / 1000);
+      rates.update(current, now);
       out.stderr(
         trafficLine({
           counters: current,
-          mbpsIn: (8 * (current[C.bytesReceived] - last[C.bytesReceived])) / seconds / 1e6,
-          mbpsOut: (8 * (current[C.bytesSent] - last[C.bytesSent])) / seconds / 1e6,
+          mbpsIn: rates.mbpsIn(now),
+          mbpsOut: rates.mbpsOut(now),
           progress: steadyEnd === null ? null : (now - steadyStart) / (steadyEnd - steadyStart),
           utf8: out.utf8,
           latency: latency.active ? latency.liveGroups(current, now) : "",
         }) + `${CLEAR_EOL}\r`,
       );
-      last = current;
-      lastAt = now;
     });
   }
   if (fatal) return failWith(fatal);
@@ -253,12 +261,12 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
 
   /** Freezes the workers, closes their sockets and prints the final report. */
   async function stopAndReport(baseline: Float64Array, since: number): Promise<void> {
+    // Every worker's counters at one instant: a worker that handles "stop"
+    // later must not count bytes its peer worker no longer does.
     const stoppedAt = performance.now();
+    const final = mergeCounters(slices.map((slice) => new Float64Array(slice.counters)));
     send({ type: "stop" });
     await until(() => all("final"), performance.now() + STOP_GRACE_MS);
-    const final = mergeCounters(
-      slices.map((_, n) => finals.get(n) ?? latest.get(n) ?? newCounters()),
-    );
     send({ type: "close" });
     await until(() => all("closed"), performance.now() + STOP_GRACE_MS);
     const counters = sinceBaseline(final, baseline);

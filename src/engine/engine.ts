@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { formatAddress } from "../cli/resolve.ts";
+import { formatAddress, splitOperand } from "../cli/resolve.ts";
 import { EXIT, UsageError } from "../cli/usage_error.ts";
 import { type ContentFactory, contentFactory } from "../content/template.ts";
 import type { Destination, RunPlan } from "../plan.ts";
-import { C, newCounters } from "../stats/counters.ts";
+import { C } from "../stats/counters.ts";
 import {
   type CloseReason,
   Connection,
@@ -20,14 +20,22 @@ import {
 import { connectBound } from "./bound_socket.ts";
 import { strerror } from "./errors.ts";
 import { OutputTaps } from "./output_taps.ts";
+import { TrafficDumper } from "../report/dump.ts";
 import { WorkerLatency, workerLatencyBlock } from "./latency_recorder.ts";
 import { Pacer } from "./pacer.ts";
 import { Scheduler } from "./scheduler.ts";
 import { WebSocketSession } from "./websocket_session.ts";
 import type { WorkerSlice } from "./worker_protocol.ts";
+import { connectTls, listenTls, serverName } from "../transport/tls.ts";
 
 /** Size of the read buffer shared by byte-counting connections. */
 const SHARED_READ_BYTES = 65536;
+/**
+ * Block size for constant content (one buffer per worker and side): fewer,
+ * larger writes for unlimited senders. Write sizes show only in dumps, so
+ * tcpkali's 65535-byte blocks are kept while a dump is active.
+ */
+const CONSTANT_BLOCK_BYTES = 262144;
 /** How long the close phase waits for WebSocket peers to answer a close frame. */
 const CLOSE_HANDSHAKE_MS = 500;
 /** A destination is skipped after this many attempts that all failed. */
@@ -40,7 +48,8 @@ interface DestinationHealth {
 
 /** The per-worker engine. */
 export class Engine implements ConnectionHost {
-  readonly counters: Float64Array = newCounters();
+  /** Lives in shared memory: the main thread reads it directly at the end. */
+  readonly counters: Float64Array;
   readonly scheduler: Scheduler = new Scheduler();
   readonly sharedReadBuffer: Uint8Array = new Uint8Array(SHARED_READ_BYTES);
 
@@ -51,7 +60,7 @@ export class Engine implements ConnectionHost {
   #serverContent: ContentFactory | null;
   #uids: Int32Array;
   #connections = new Set<Connection>();
-  #listeners: Deno.TcpListener[] = [];
+  #listeners: Deno.Listener[] = [];
   #running = false;
   #final: Float64Array | null = null;
   #ramped = false;
@@ -62,6 +71,8 @@ export class Engine implements ConnectionHost {
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #cursor: number;
   #health: DestinationHealth[];
+  /** `[address]:port` of each destination, formatted once. */
+  #peers: string[];
   #pendingConnects = new Set<AbortController>();
   #encoder = new TextEncoder();
   /** The `--ws` client's upgrade request, per connection; null without --ws. */
@@ -74,6 +85,7 @@ export class Engine implements ConnectionHost {
   #boundCount = 0;
 
   constructor(slice: WorkerSlice) {
+    this.counters = new Float64Array(slice.counters);
     this.#slice = slice;
     this.#plan = slice.plan;
     const plan = slice.plan;
@@ -85,15 +97,19 @@ export class Engine implements ConnectionHost {
       delaySendMs: plan.delaySendMs,
     };
     const websocket = plan.websocket !== null;
-    this.#clientContent = contentFactory(plan.content, "client", { websocket });
+    const constantBlockBytes = TrafficDumper.wanted(plan.outputs.dump)
+      ? undefined
+      : CONSTANT_BLOCK_BYTES;
+    this.#clientContent = contentFactory(plan.content, "client", { websocket, constantBlockBytes });
     this.#serverContent = plan.listenMode === "active"
-      ? contentFactory(plan.content, "server", { websocket })
+      ? contentFactory(plan.content, "server", { websocket, constantBlockBytes })
       : null;
     const request = plan.websocket?.request;
     this.#upgradeRequest = request ? contentFactory(request, "client") : null;
     this.#uids = new Int32Array(slice.uidCounter);
     this.#cursor = slice.index;
     this.#health = plan.destinations.map(() => ({ attempts: 0, successes: 0 }));
+    this.#peers = plan.destinations.map((d) => formatAddress(d.address, d.port));
     this.outputTaps = new OutputTaps(slice);
     // A rejection reaches the worker's unhandledrejection reporter: the run ends with its lines.
     this.latency = new WorkerLatency(plan.latency, this.counters, (e) => void Promise.reject(e));
@@ -110,10 +126,12 @@ export class Engine implements ConnectionHost {
   bind(): void {
     if (!this.#slice.listens) return;
     for (const address of this.#plan.listen) {
+      const where = { hostname: address.address, port: address.port };
+      const certificate = this.#plan.tls?.listener;
       try {
-        this.#listeners.push(Deno.listen({ hostname: address.address, port: address.port }));
+        this.#listeners.push(certificate ? listenTls(where, certificate) : Deno.listen(where));
       } catch (error) {
-        if (error instanceof Deno.errors.NotCapable) throw error;
+        if (error instanceof Deno.errors.NotCapable || error instanceof UsageError) throw error;
         const shown = address.dualStack ? "0.0.0.0" : address.address;
         throw new UsageError(
           `Bind ${formatAddress(shown, address.port)} is not done on thread ${this.#slice.index}: ${
@@ -171,6 +189,24 @@ export class Engine implements ConnectionHost {
     this.#connections.delete(connection);
     this.counters[connection.outgoing ? C.openOut : C.openIn]--;
     if (reason === "failure") this.counters[C.failures]++;
+    if (connection.outgoing) this.#reopen();
+  }
+
+  /**
+   * Re-opens a closed outgoing connection at once, within the connect rate,
+   * instead of at the next connect tick: with `--channel-lifetime`, a slot
+   * waiting for the tick is connect rate lost. Steady phase only; the ramp-up
+   * is left to the tick.
+   */
+  #reopen(): void {
+    const pacer = this.#connectPacer;
+    if (!this.#running || !this.#ramped || pacer === null) return;
+    const counters = this.counters;
+    if (this.#slice.connections - (counters[C.connecting] + counters[C.openOut]) <= 0) return;
+    const now = performance.now();
+    if (pacer.allowance(now) < 1) return;
+    pacer.consume(1, now);
+    this.#openOutgoing(this.#nextDestination());
   }
 
   #connectTick(): void {
@@ -217,7 +253,7 @@ export class Engine implements ConnectionHost {
     const destination: Destination = this.#plan.destinations[index];
     const counters = this.counters;
     const health = this.#health[index];
-    const peer = formatAddress(destination.address, destination.port);
+    const peer = this.#peers[index];
     counters[C.initiated]++;
     counters[C.connecting]++;
     health.attempts++;
@@ -228,7 +264,18 @@ export class Engine implements ConnectionHost {
     let tcp: Deno.TcpConn;
     const sources = this.#plan.outputs.sourceAddresses;
     try {
-      if (sources.length === 0) {
+      if (this.#plan.tls !== null) {
+        // TLS (--ssl): resolves once the handshake is done; BoundConn offers the TcpConn subset used.
+        tcp = await connectTls({
+          hostname: destination.address,
+          port: destination.port,
+          serverName: serverName(splitOperand(destination.operand).host),
+          localAddress: sources.length === 0
+            ? undefined
+            : sources[this.#boundCount++ % sources.length],
+          signal: controller.signal,
+        }) as unknown as Deno.TcpConn;
+      } else if (sources.length === 0) {
         tcp = await Deno.connect({
           hostname: destination.address,
           port: destination.port,
@@ -267,21 +314,24 @@ export class Engine implements ConnectionHost {
     health.successes++;
     this.latency.connected(connectStart, performance.now());
     counters[C.openOut]++;
-    const local = tcp.localAddr as Deno.NetAddr;
-    this.log(
-      2,
-      `Connection ${formatAddress(local.hostname, local.port)} -> ${peer} opened as ${
-        counters[C.initiated]
-      }`,
-    );
+    if (this.#plan.verbosity >= 2) {
+      const local = tcp.localAddr as Deno.NetAddr;
+      this.log(
+        2,
+        `Connection ${formatAddress(local.hostname, local.port)} -> ${peer} opened as ${
+          counters[C.initiated]
+        }`,
+      );
+    }
     this.#adopt(tcp, true, peer, this.#clientContent, connectStart);
   }
 
-  async #acceptLoop(listener: Deno.TcpListener): Promise<void> {
+  async #acceptLoop(listener: Deno.Listener): Promise<void> {
     for (;;) {
       let tcp: Deno.TcpConn;
       try {
-        tcp = await listener.accept();
+        // A TLS connection (--ssl) handshakes on its first read or write.
+        tcp = await listener.accept() as Deno.TcpConn;
       } catch (error) {
         if (!this.#running) return;
         if (error instanceof Deno.errors.BadResource) return;
@@ -295,15 +345,15 @@ export class Engine implements ConnectionHost {
       }
       this.counters[C.accepted]++;
       this.counters[C.openIn]++;
-      const remote = tcp.remoteAddr as Deno.NetAddr;
-      this.#adopt(tcp, false, formatAddress(remote.hostname, remote.port), this.#serverContent);
+      // The peer's address is formatted only if a log line or dump needs it.
+      this.#adopt(tcp, false, null, this.#serverContent);
     }
   }
 
   #adopt(
     tcp: Deno.TcpConn,
     outgoing: boolean,
-    peer: string,
+    peer: string | null,
     content: ContentFactory | null,
     createdAt = performance.now(),
   ): void {
@@ -336,9 +386,13 @@ export class Engine implements ConnectionHost {
     });
     this.#connections.add(connection);
     if (plan.channelLifetimeMs !== null) {
+      // As tcpkali: the lifetime runs from when the connection was created
+      // (connect started), so a client closes before its peer's lifetime,
+      // which runs from the accept, ends: its peer's close is no failure.
+      const left = plan.channelLifetimeMs - (performance.now() - createdAt);
       connection.lifetimeTimer = setTimeout(
         () => connection.close("lifetime"),
-        plan.channelLifetimeMs,
+        left > 0 ? left : 0,
       );
     }
     connection.start();

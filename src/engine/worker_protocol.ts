@@ -19,6 +19,11 @@ export interface WorkerSlice {
   listens: boolean;
   /** Process-wide connection uid counter (Int32 at index 0). */
   uidCounter: SharedArrayBuffer;
+  /**
+   * This worker's counters (Float64 per counter index), shared so that the
+   * main thread reads every worker at the same instant when the run ends.
+   */
+  counters: SharedArrayBuffer;
   /** Prefix for log lines: clear-to-end-of-line when a live line is drawn. */
   logPrefix: string;
 }
