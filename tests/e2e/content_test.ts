@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runKali } from "../_helpers/kali.ts";
+import { freePort, runKali } from "../_helpers/kali.ts";
 import { RecordingSink } from "../_helpers/peers.ts";
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -88,4 +88,24 @@ Deno.test("a bad expression stops the run before any traffic, exit 1", async () 
   } finally {
     sink.close();
   }
+});
+
+Deno.test("the dump shows the rendered per-connection content", async () => {
+  const port = freePort();
+  const run = await runKali(
+    [
+      "-l",
+      String(port),
+      `127.0.0.1:${port}`,
+      "-T1",
+      "-r3",
+      "-m",
+      "PFX-\\{connection.uid%10}",
+      "-d",
+    ],
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const sent = run.stderr.split("\n").filter((line) => line.startsWith("Snd("));
+  assert.ok(sent.length >= 2, run.stderr);
+  for (const line of sent) assert.match(line, /^Snd\(\d+, 5\): \[PFX-1\]$/);
 });
