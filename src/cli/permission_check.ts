@@ -57,32 +57,12 @@ export function permittedListen(listen: readonly ListenAddress[]): ListenAddress
 }
 
 /**
- * Deno loads a Web Worker's module graph as a dynamic import: from a local
- * checkout that needs read access to kali's own `src/` and `workers/`
- * (from `jsr:` it needs nothing, jsr.io being importable by default).
- */
-export function requireWorkerModules(): void {
-  const root = new URL("../../", import.meta.url);
-  if (root.protocol !== "file:" || Deno.build.standalone) return;
-  const dirs = ["src", "workers"].map((dir) => decodeURIComponent(new URL(dir, root).pathname));
-  const missing = dirs.filter((path) => !granted({ name: "read", path }));
-  if (missing.length > 0) {
-    throw new PermissionError(
-      "read",
-      `kali's own modules (${missing.join(", ")}), needed by its worker threads`,
-      `--allow-read=${dirs.join(",")} (or run jsr:@kali/cli)`,
-    );
-  }
-}
-
-/**
  * Everything a plan will touch once it runs, beyond what building it
- * already checked: the worker modules, every destination and listen
+ * already checked: every destination and listen
  * address, the StatsD target (and the local UDP socket sending to it) and
  * the JSON result file.
  */
 export function requireRunPermissions(plan: RunPlan): void {
-  requireWorkerModules();
   requireNet(plan.destinations);
   permittedListen(plan.listen);
   // node:dgram binds its sending socket to 0.0.0.0:0 before the first send.

@@ -21,6 +21,13 @@ import { TrafficRates } from "../stats/traffic_rates.ts";
 import { COUNTER_COUNT, mergeCounters, newCounters, sinceBaseline } from "../stats/counters.ts";
 import { LatencyMonitor } from "./latency_monitor.ts";
 import type { FromWorker, ToWorker, WorkerSlice } from "./worker_protocol.ts";
+import {
+  type EngineHandle,
+  startInline,
+  startWorker,
+  workersAvailable,
+  workersReadFlag,
+} from "./engine_host.ts";
 
 /** Where a run writes. */
 export interface RunOutput {
@@ -79,8 +86,14 @@ class Fatal {
 /** Runs the plan to completion; returns the process exit code. */
 export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   const prefix = out.live ? CLEAR_EOL : "";
-  const slices = slicePlan(plan, prefix);
-  const workers: Worker[] = [];
+  const threaded = workersAvailable();
+  if (!threaded && plan.workers > 1) {
+    out.stderr(
+      `${prefix}WARNING: running on one thread: engine workers need read access to kali's modules (${workersReadFlag()})\n`,
+    );
+  }
+  const slices = slicePlan(threaded ? plan : { ...plan, workers: 1 }, prefix);
+  const workers: EngineHandle[] = [];
   const latest = new Map<number, Float64Array>();
   const waiters = new Map<string, Set<number>>();
   let wake: () => void = () => {};
@@ -131,9 +144,7 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   const merged = () => mergeCounters(latest.values());
 
   slices.forEach((slice, n) => {
-    const worker = new Worker(new URL("../../workers/engine_worker.ts", import.meta.url), {
-      type: "module",
-    });
+    const worker = threaded ? startWorker() : startInline();
     worker.onmessage = (event: MessageEvent<FromWorker>) => {
       const message = event.data;
       switch (message.type) {

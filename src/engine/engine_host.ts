@@ -1,0 +1,69 @@
+/**
+ * Starts the engines: one Web Worker each, or, when Deno may not read
+ * kali's own modules (a checkout run with only --allow-net), one engine in
+ * the main isolate, so that a run scoped to its targets still works.
+ *
+ * @module
+ */
+import { engineService } from "./engine_service.ts";
+import type { FromWorker, ToWorker } from "./worker_protocol.ts";
+
+const WORKER_URL = new URL("../../workers/engine_worker.ts", import.meta.url);
+/** The local module folders a worker loads (its imports live under src/). */
+const MODULE_DIRS = ["../", "../../workers/"].map((p) => new URL(p, import.meta.url));
+
+/** What the coordinator needs of an engine, wherever it runs. */
+export interface EngineHandle {
+  postMessage(message: ToWorker): void;
+  onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+  terminate(): void;
+}
+
+/**
+ * Whether engines can run as Web Workers. Deno checks read permission when
+ * it loads a worker's local modules; remote modules (jsr:) need none.
+ */
+export function workersAvailable(): boolean {
+  if (WORKER_URL.protocol !== "file:" || Deno.build.standalone) return true;
+  return MODULE_DIRS.every((dir) =>
+    Deno.permissions.querySync({ name: "read", path: decodeURIComponent(dir.pathname) }).state ===
+      "granted"
+  );
+}
+
+/** The flag that lets engines run as workers from this checkout. */
+export function workersReadFlag(): string {
+  const paths = MODULE_DIRS.map((dir) => decodeURIComponent(dir.pathname).replace(/\/$/, ""));
+  return `--allow-read=${paths.join(",")}`;
+}
+
+/** Starts one engine as a Web Worker. */
+export function startWorker(): EngineHandle {
+  return new Worker(WORKER_URL, { type: "module" }) as unknown as EngineHandle;
+}
+
+/** Starts one engine in this isolate, talking through a MessageChannel. */
+export function startInline(): EngineHandle {
+  const channel = new MessageChannel();
+  const engineSide = channel.port2;
+  const service = engineService((message) => engineSide.postMessage(message));
+  engineSide.onmessage = (event: MessageEvent<ToWorker>) => service(event.data);
+  const onRejection = (event: PromiseRejectionEvent) => {
+    event.preventDefault();
+    service.fail(event.reason);
+  };
+  globalThis.addEventListener("unhandledrejection", onRejection);
+  const handle: EngineHandle = {
+    postMessage: (message) => channel.port1.postMessage(message),
+    onmessage: null,
+    onerror: null,
+    terminate() {
+      globalThis.removeEventListener("unhandledrejection", onRejection);
+      channel.port1.close();
+      engineSide.close();
+    },
+  };
+  channel.port1.onmessage = (event: MessageEvent<FromWorker>) => handle.onmessage?.(event);
+  return handle;
+}

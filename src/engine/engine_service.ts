@@ -1,0 +1,86 @@
+/**
+ * The engine side of the worker protocol: turns main-thread messages into
+ * Engine calls and reports back. Runs inside a Web Worker, or in the main
+ * isolate when workers cannot be started (see engine_host.ts).
+ *
+ * @module
+ */
+import { permissionHint } from "../cli/permissions.ts";
+import { UsageError } from "../cli/usage_error.ts";
+import { Engine } from "./engine.ts";
+import type { FromWorker, ToWorker } from "./worker_protocol.ts";
+
+/** How often counters are published to the main thread. */
+const SNAPSHOT_MS = 50;
+
+/** Handles one message; `fail` reports an error that escaped elsewhere. */
+export interface EngineService {
+  (message: ToWorker): void;
+  fail(error: unknown): void;
+}
+
+/** Serves one engine, posting its reports through `post`. */
+export function engineService(post: (message: FromWorker) => void): EngineService {
+  let engine: Engine | null = null;
+  let snapshotTimer: ReturnType<typeof setInterval> | undefined;
+
+  function fail(error: unknown): void {
+    if (error instanceof UsageError) {
+      post({ type: "fatal", lines: error.lines, exitCode: error.exitCode });
+      return;
+    }
+    const hint = permissionHint(error);
+    if (hint) {
+      post({ type: "fatal", lines: [hint], exitCode: 1 });
+      return;
+    }
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    post({ type: "fatal", lines: [`worker failed: ${message}`], exitCode: 70 });
+  }
+
+  function postSnapshot(): void {
+    if (!engine) return;
+    post({
+      type: "snapshot",
+      counters: engine.counters.slice(),
+      latency: engine.latency.takeDeltas(),
+    });
+  }
+
+  const handle = (message: ToWorker) => {
+    try {
+      switch (message.type) {
+        case "init":
+          engine = new Engine(message.slice);
+          engine.outputTaps.onMessageStop = ({ chunk, matchEnd }) =>
+            post({ type: "messageStop", chunk, matchEnd });
+          engine.bind();
+          post({ type: "ready" });
+          break;
+        case "start":
+          engine!.start(() => post({ type: "ramped" }));
+          snapshotTimer = setInterval(postSnapshot, SNAPSHOT_MS);
+          break;
+        case "stop":
+          clearInterval(snapshotTimer);
+          post({
+            type: "final",
+            counters: engine ? engine.halt() : new Float64Array(0),
+            latency: engine?.latency.takeDeltas(),
+          });
+          break;
+        case "close":
+          // Async: WebSocket connections run their close handshake first.
+          Promise.resolve(engine?.close()).then(() => post({ type: "closed" }), fail);
+          break;
+        case "rate":
+          postSnapshot(); // samples at the old rate go out under the old epoch
+          engine?.setMessageRate(message.perSecond, message.epoch);
+          break;
+      }
+    } catch (error) {
+      fail(error);
+    }
+  };
+  return Object.assign(handle, { fail });
+}
