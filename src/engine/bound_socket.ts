@@ -148,30 +148,43 @@ export interface BoundConnectOptions {
   signal?: AbortSignal;
 }
 
-/** Connects from `localAddress`; rejects like `Deno.connect` does. */
-export function connectBound(options: BoundConnectOptions): Promise<BoundConn> {
+/**
+ * Settles a connecting node socket as `Deno.connect` would: resolves on
+ * `readyEvent`, rejects on an error (translated) or when `signal` aborts.
+ */
+export function settleConnect(
+  socket: Socket,
+  readyEvent: "connect" | "secureConnect",
+  options: { signal?: AbortSignal; translate: (error: Error) => Error },
+): Promise<BoundConn> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({
-      host: options.hostname,
-      port: options.port,
-      localAddress: options.localAddress,
-    });
+    const signal = options.signal;
     const onAbort = () => {
       socket.destroy();
-      reject(options.signal?.reason ?? new DOMException("aborted", "AbortError"));
+      reject(signal?.reason ?? new DOMException("aborted", "AbortError"));
     };
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
     const onError = (error: Error) => {
-      options.signal?.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       socket.destroy();
-      reject(translate(error));
+      reject(options.translate(error));
     };
     socket.once("error", onError);
-    socket.once("connect", () => {
-      options.signal?.removeEventListener("abort", onAbort);
+    socket.once(readyEvent, () => {
+      signal?.removeEventListener("abort", onAbort);
       socket.off("error", onError);
       resolve(new BoundConn(socket));
     });
   });
+}
+
+/** Connects from `localAddress`; rejects like `Deno.connect` does. */
+export function connectBound(options: BoundConnectOptions): Promise<BoundConn> {
+  const socket = netConnect({
+    host: options.hostname,
+    port: options.port,
+    localAddress: options.localAddress,
+  });
+  return settleConnect(socket, "connect", { signal: options.signal, translate });
 }

@@ -19,7 +19,7 @@
  */
 import { isIP } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
-import { BoundConn } from "../engine/bound_socket.ts";
+import { type BoundConn, settleConnect } from "../engine/bound_socket.ts";
 import { PermissionError } from "../cli/permissions.ts";
 import { EXIT, UsageError } from "../cli/usage_error.ts";
 
@@ -118,32 +118,17 @@ export interface TlsConnectOptions {
  * reason). The connection reads and writes plaintext application bytes.
  */
 export function connectTls(options: TlsConnectOptions): Promise<BoundConn> {
-  return new Promise((resolve, reject) => {
-    const socket: TLSSocket = tlsConnect({
-      host: options.hostname,
-      port: options.port,
-      servername: options.serverName,
-      rejectUnauthorized: false,
-      // node passes these on to net.connect; its types for tls.connect omit localAddress.
-      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
-    } as ConnectionOptions);
-    const onAbort = () => {
-      socket.destroy();
-      reject(options.signal?.reason ?? new DOMException("aborted", "AbortError"));
-    };
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    const onError = (error: Error) => {
-      options.signal?.removeEventListener("abort", onAbort);
-      socket.destroy();
-      reject(handshakeError(error));
-    };
-    socket.once("error", onError);
-    socket.once("secureConnect", () => {
-      options.signal?.removeEventListener("abort", onAbort);
-      socket.off("error", onError);
-      resolve(new BoundConn(socket));
-    });
+  const socket: TLSSocket = tlsConnect({
+    host: options.hostname,
+    port: options.port,
+    servername: options.serverName,
+    rejectUnauthorized: false,
+    // node passes these on to net.connect; its types for tls.connect omit localAddress.
+    ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+  } as ConnectionOptions);
+  return settleConnect(socket, "secureConnect", {
+    signal: options.signal,
+    translate: handshakeError,
   });
 }
 
