@@ -341,27 +341,29 @@ export class Connection implements Wakeable {
   }
 
   #read(n: number | null): void {
-    if (n === null) {
-      if (!this.open) return;
-      this.#host.log(2, `Connection half-closed by ${this.peer}`);
-      this.close("failure");
-      return;
+    if (n === null) return this.#ended();
+    try {
+      this.#delivered(this.#readBuffer, n, performance.now());
+    } catch (error) {
+      return this.#readFailed(error);
     }
+    if (this.open) this.#readNext();
+  }
+
+  /** Counts `n` bytes read into `buffer` and shows them to the receive taps. */
+  #delivered(buffer: Uint8Array, n: number, now: number): void {
     const counters = this.#host.counters;
     counters[C.bytesReceived] += n;
     counters[C.reads]++;
     const taps = this.#receiveTaps;
-    if (taps.length > 0) {
-      try {
-        const now = performance.now();
-        for (let i = 0; i < taps.length && this.open; i++) {
-          taps[i].received!(this, this.#readBuffer, n, now);
-        }
-      } catch (error) {
-        return this.#readFailed(error);
-      }
-    }
-    if (this.open) this.#readNext();
+    for (let i = 0; i < taps.length && this.open; i++) taps[i].received!(this, buffer, n, now);
+  }
+
+  /** The peer closed its side: tcpkali counts that as a failure. */
+  #ended(): void {
+    if (!this.open) return;
+    this.#host.log(2, `Connection half-closed by ${this.peer}`);
+    this.close("failure");
   }
 
   #readFailed(error: unknown): void {
@@ -370,38 +372,20 @@ export class Connection implements Wakeable {
     this.close("failure");
   }
 
-  /** The read loop when downstream bandwidth is limited (--download-bandwidth). */
+  /** The read loop when downstream bandwidth is limited (--channel-bandwidth-downstream). */
   async #readLoop(): Promise<void> {
-    const host = this.#host;
-    const counters = host.counters;
-    const limit = this.#shape.downstreamBandwidth;
-    const pacer = limit === null ? null : new Pacer(limit, performance.now());
-    let buffer = this.#readBuffer;
-    const taps = this.#receiveTaps;
+    const pacer = new Pacer(this.#shape.downstreamBandwidth!, performance.now());
     try {
       while (this.open) {
-        if (pacer) buffer = await this.#limitedView(pacer);
+        const buffer = await this.#limitedView(pacer);
         const n = await this.tcp.read(buffer);
-        if (n === null) {
-          if (!this.open) return;
-          host.log(2, `Connection half-closed by ${this.peer}`);
-          this.close("failure");
-          return;
-        }
-        counters[C.bytesReceived] += n;
-        counters[C.reads]++;
-        if (taps.length > 0 || pacer) {
-          const now = performance.now();
-          for (let i = 0; i < taps.length && this.open; i++) {
-            taps[i].received!(this, buffer, n, now);
-          }
-          pacer?.consume(n, now);
-        }
+        if (n === null) return this.#ended();
+        const now = performance.now();
+        this.#delivered(buffer, n, now);
+        pacer.consume(n, now);
       }
     } catch (error) {
-      if (!this.open || isClosedByUs(error)) return;
-      host.log(1, `Closing ${this.peer}: ${strerror(error)}`);
-      this.close("failure");
+      this.#readFailed(error);
     }
   }
 

@@ -99,7 +99,6 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   let wake: () => void = () => {};
   let fatal: Fatal | null = null;
   let interrupt: Interrupt | null = null;
-  const finals = new Map<number, Float64Array>();
   const outputs = new RunOutputs(plan, out.stderr);
   const latency = new LatencyMonitor(plan);
   if (latency.active) outputs.setLatency(() => latency.reported(), plan.latency.percentiles);
@@ -153,7 +152,6 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
           latency.absorb(message.latency);
           break;
         case "final":
-          finals.set(n, message.counters);
           latency.absorb(message.latency);
           arrived("final", n);
           break;

@@ -158,18 +158,17 @@ export class Engine implements ConnectionHost {
   }
 
   /**
-   * Freezes the run: no new connections or writes. Returns the final
-   * counters while every connection is still open, so that no worker's
-   * gauges reflect another worker having closed first.
+   * Freezes the run: no new connections or writes; sockets stay open until
+   * close(). Keeps a copy of the counters for the `-vv` exit block (the main
+   * thread reads the live ones from shared memory).
    */
-  halt(): Float64Array {
+  halt(): void {
     this.#final = this.counters.slice();
     this.#running = false;
     if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer);
     this.scheduler.clear();
     for (const connection of this.#connections) connection.halt();
     for (const controller of this.#pendingConnects) controller.abort();
-    return this.#final;
   }
 
   /** Closes every socket (after halt), after the WebSocket close handshakes. */

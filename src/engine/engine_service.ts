@@ -63,11 +63,8 @@ export function engineService(post: (message: FromWorker) => void): EngineServic
           break;
         case "stop":
           clearInterval(snapshotTimer);
-          post({
-            type: "final",
-            counters: engine ? engine.halt() : new Float64Array(0),
-            latency: engine?.latency.takeDeltas(),
-          });
+          engine?.halt();
+          post({ type: "final", latency: engine?.latency.takeDeltas() });
           break;
         case "close":
           // Async: WebSocket connections run their close handshake first.

@@ -45,7 +45,8 @@ export type FromWorker =
   | { type: "fatal"; lines: string[]; exitCode: number }
   | { type: "snapshot"; counters: Float64Array; latency?: LatencyDeltas }
   | { type: "ramped" }
-  | { type: "final"; counters: Float64Array; latency?: LatencyDeltas }
+  /** Frozen: the last latency deltas (counters are read from shared memory). */
+  | { type: "final"; latency?: LatencyDeltas }
   | { type: "closed" }
   /** --message-stop matched: `chunk` is the read holding the match's end. */
   | { type: "messageStop"; chunk: Uint8Array; matchEnd: number };

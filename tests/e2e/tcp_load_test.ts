@@ -302,3 +302,23 @@ Deno.test("first messages go once, then messages repeat, from files too", async 
     await Deno.remove(file);
   }
 });
+
+Deno.test("downstream bandwidth limits what each connection reads", async () => {
+  const port = freePort();
+  const run = await runKali(
+    [
+      "-T2",
+      "-m",
+      "hello",
+      "--channel-bandwidth-downstream",
+      "1MBps",
+      "-l",
+      String(port),
+      `127.0.0.1:${port}`,
+    ],
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const received = reportBytes(run.stdout, "received");
+  // 1 MB/s for 2 s: only the accepted side receives (the silent listener sends nothing back).
+  assert.ok(received >= 1_800_000 && received <= 2_300_000, `received ${received}`);
+});
