@@ -42,10 +42,10 @@ Deno.test("echo: one latency sample per echoed marker; lines in tcpkali's order 
     const answers = workerSum(run.stderr, "worker_data_rcvd") / "PING\n".length;
     assert.ok(answers > 600, `${answers} answers`);
     assert.equal(markerSampleCount(run.stderr), answers);
-    assert.equal(
-      workerSum(run.stderr, "worker_data_rcvd"),
-      workerSum(run.stderr, "worker_data_sent"),
-    );
+    // Echoes still in flight when the run stops are never read: a few
+    // messages per connection at most, never more received than sent.
+    const unanswered = workerSum(run.stderr, "worker_data_sent") / "PING\n".length - answers;
+    assert.ok(unanswered >= 0 && unanswered <= 4 * 5, `${unanswered} unanswered`);
   } finally {
     echo.close();
   }
