@@ -25,6 +25,15 @@ function utf8Locale(): boolean {
   return granted && /utf-?8/i.test(Deno.env.get("LANG") ?? "");
 }
 
+/** The terminal's width; 80 when it reports none (a pty without a size, e.g. under `script`). */
+function terminalColumns(): number {
+  try {
+    return Deno.consoleSize().columns || 80;
+  } catch {
+    return 80;
+  }
+}
+
 /** Runs kali with `args`; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
   try {
@@ -40,7 +49,7 @@ export async function main(args: string[]): Promise<number> {
       stdout,
       stderr,
       live,
-      columns: live ? Deno.consoleSize().columns : 80,
+      columns: live ? terminalColumns() : 80,
       utf8: live && utf8Locale(),
     });
   } catch (error) {
