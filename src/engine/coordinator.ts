@@ -8,6 +8,7 @@
 import { EXIT } from "../cli/usage_error.ts";
 import type { RunPlan } from "../plan.ts";
 import { finalReport } from "../report/final_report.ts";
+import type { StopStatus } from "../report/json_result.ts";
 import { messageStopLines, RunOutputs } from "../report/run_outputs.ts";
 import { g } from "../report/format.ts";
 import {
@@ -79,8 +80,26 @@ export function slicePlan(plan: RunPlan, logPrefix: string): WorkerSlice[] {
 
 type Interrupt = "SIGINT" | "SIGTERM";
 
+/** What `--json` records about a run-ending error. */
+interface FatalRecord {
+  status: StopStatus;
+  /** The printed lines without terminal colours. */
+  reason: string[];
+}
+
 class Fatal {
-  constructor(readonly lines: string[], readonly exitCode: number, readonly stdout = "") {}
+  constructor(
+    readonly lines: string[],
+    readonly exitCode: number,
+    readonly stdout = "",
+    readonly record: FatalRecord = { status: "failed", reason: lines },
+  ) {}
+}
+
+/** Where the reported counts start: the steady baseline, or zero at the start. */
+interface CountFrom {
+  baseline: Float64Array;
+  since: number;
 }
 
 /** Runs the plan to completion; returns the process exit code. */
@@ -99,6 +118,9 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   let wake: () => void = () => {};
   let fatal: Fatal | null = null;
   let interrupt: Interrupt | null = null;
+  let interruptLine = "";
+  /** Set once the workers are told to start: fatal ends after it write --json. */
+  let countFrom: CountFrom | null = null;
   const outputs = new RunOutputs(plan, out.stderr);
   const latency = new LatencyMonitor(plan);
   if (latency.active) outputs.setLatency(() => latency.reported(), plan.latency.percentiles);
@@ -106,10 +128,10 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   const signalled = (signal: Interrupt) => () => {
     if (interrupt) return;
     interrupt = signal;
-    out.stderr(`${prefix}Ctrl+C pressed, finishing up...\n`.replace(
-      "Ctrl+C pressed",
-      signal === "SIGINT" ? "Ctrl+C pressed" : "SIGTERM received",
-    ));
+    interruptLine = `${
+      signal === "SIGINT" ? "Ctrl+C pressed" : "SIGTERM received"
+    }, finishing up...`;
+    out.stderr(`${prefix}${interruptLine}\n`);
     wake();
   };
   const onSigint = signalled("SIGINT");
@@ -141,6 +163,9 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   };
   const send = (message: ToWorker) => workers.forEach((w) => w.postMessage(message));
   const merged = () => mergeCounters(latest.values());
+  /** Every worker's shared counters, read at one instant. */
+  const sharedCounters = () =>
+    mergeCounters(slices.map((slice) => new Float64Array(slice.counters)));
 
   slices.forEach((slice, n) => {
     const worker = threaded ? startWorker() : startInline();
@@ -161,7 +186,11 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
           break;
         case "messageStop": {
           const lines = messageStopLines(plan.outputs.messageStop!, message, out.live);
-          fatal ??= new Fatal([lines.stderr], EXIT.messageStop, lines.stdout + "\n");
+          const plain = messageStopLines(plan.outputs.messageStop!, message, false);
+          fatal ??= new Fatal([lines.stderr], EXIT.messageStop, lines.stdout + "\n", {
+            status: "message-stop",
+            reason: [plain.stderr, plain.stdout],
+          });
           wake();
           break;
         }
@@ -192,6 +221,13 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   const failWith = (f: Fatal) => {
     out.stderr(f.lines.map((l) => prefix + l + "\n").join(""));
     if (f.stdout) out.stdout(f.stdout);
+    if (countFrom) {
+      outputs.stop({
+        ...f.record,
+        counters: sinceBaseline(sharedCounters(), countFrom.baseline),
+        durationSeconds: (performance.now() - countFrom.since) / 1000,
+      });
+    }
     return finish(f.exitCode);
   };
 
@@ -201,6 +237,7 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
 
   if (out.live) out.stdout(HIDE_CURSOR);
   const rampStart = performance.now();
+  countFrom = { baseline: newCounters(), since: rampStart };
   outputs.start(merged);
   send({ type: "start" });
   if (plan.connections > 0) {
@@ -214,13 +251,12 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
     if (!all("ramped")) {
       const n = plan.connections;
       const seconds = g((plan.durationMs ?? 0) / 1000);
-      out.stderr(
-        `${prefix}Could not create ${n} connection${
-          n === 1 ? "" : "s"
-        } in allotted time (${seconds}s)\n`,
-      );
+      const line = `Could not create ${n} connection${
+        n === 1 ? "" : "s"
+      } in allotted time (${seconds}s)`;
+      out.stderr(`${prefix}${line}\n`);
       // Unlike tcpkali, still report what the attempt moved (from the start).
-      await stopAndReport(newCounters(), rampStart);
+      await stopAndReport(countFrom, { reason: [line], searchFailed: false });
       return finish(EXIT.failure);
     }
     out.stderr(`${prefix}Ramped up to ${plan.connections} connections.\n`);
@@ -230,6 +266,7 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   // traffic of a short ramp-up (e.g. a WebSocket handshake) is included.
   const baseline = merged();
   const steadyStart = performance.now();
+  countFrom = { baseline, since: steadyStart };
   outputs.steady();
   const steadyEnd = plan.durationMs === null ? null : steadyStart + plan.durationMs;
   if (!fatal && !interrupt) {
@@ -258,9 +295,13 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   }
   if (fatal) return failWith(fatal);
   const timedOut = !interrupt && latency.outcome === null;
-  await stopAndReport(baseline, steadyStart);
-  if (fatal) return failWith(fatal);
+  // The `-r @` verdict is settled before the stop, so --json records it too.
   const verdict = interrupt ? null : latency.searchVerdict(timedOut);
+  await stopAndReport(countFrom, {
+    reason: verdict ? [verdict.stdout ?? verdict.stderr ?? ""] : [],
+    searchFailed: verdict !== null && verdict.exitCode !== 0,
+  });
+  if (fatal) return failWith(fatal);
   if (verdict) {
     if (verdict.stdout) out.stdout(verdict.stdout + "\n");
     if (verdict.stderr) out.stderr(prefix + verdict.stderr + "\n");
@@ -269,11 +310,14 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   return finish(interrupt === "SIGINT" ? EXIT.usage : interrupt === "SIGTERM" ? 143 : EXIT.ok);
 
   /** Freezes the workers, closes their sockets and prints the final report. */
-  async function stopAndReport(baseline: Float64Array, since: number): Promise<void> {
+  async function stopAndReport(
+    { baseline, since }: CountFrom,
+    { reason, searchFailed }: { reason: string[]; searchFailed: boolean },
+  ): Promise<void> {
     // Every worker's counters at one instant: a worker that handles "stop"
     // later must not count bytes its peer worker no longer does.
     const stoppedAt = performance.now();
-    const final = mergeCounters(slices.map((slice) => new Float64Array(slice.counters)));
+    const final = sharedCounters();
     send({ type: "stop" });
     await until(() => all("final"), performance.now() + STOP_GRACE_MS);
     send({ type: "close" });
@@ -293,7 +337,10 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
         ? "interrupted"
         : plan.connections > 0 && !all("ramped")
         ? "ramp-up-failed"
+        : searchFailed
+        ? "rate-search-failed"
         : "completed",
+      reason: interrupt ? [...reason, interruptLine] : reason,
       counters,
       durationSeconds,
       reportLines: report,

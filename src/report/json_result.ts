@@ -8,7 +8,7 @@
  */
 import { VERSION } from "../cli/help.ts";
 import type { Percentile } from "../cli/percentiles.ts";
-import type { RunPlan } from "../plan.ts";
+import type { LatencyPlan, RunPlan } from "../plan.ts";
 import { C } from "../stats/counters.ts";
 import type { LatencyHistogram } from "../stats/histogram.ts";
 import { escapeBytes } from "../content/printable.ts";
@@ -18,8 +18,18 @@ import { LATENCY_KINDS, type LatencyHistograms } from "./latency_lines.ts";
 /** Version of the JSON layout; bumped on incompatible changes. */
 export const RESULT_FORMAT = 1;
 
+/** How a run that printed its final report ended. */
+export type ReportStatus =
+  | "completed"
+  | "interrupted"
+  | "ramp-up-failed"
+  | "rate-search-failed";
+
+/** How a run ended without its report: `--message-stop` (exit 2) or a fatal error. */
+export type StopStatus = "message-stop" | "failed";
+
 /** How the run ended. */
-export type RunStatus = "completed" | "interrupted" | "ramp-up-failed";
+export type RunStatus = ReportStatus | StopStatus;
 
 /** One per-second sample. Byte and message figures are for that second only. */
 export interface SeriesPoint {
@@ -129,10 +139,12 @@ export interface ResultInput {
   plan: RunPlan;
   recorder: ResultRecorder;
   status: RunStatus;
-  /** Steady-phase counters (as reported). */
+  /** The lines kali printed about why the run ended, without terminal colours. */
+  reason: string[];
+  /** Steady-phase counters (as reported), or from the start if it never began. */
   counters: Float64Array;
   durationSeconds: number;
-  /** The text report lines, as printed. */
+  /** The text report lines, as printed; empty when no report was. */
   reportLines: string[];
   /** Whether the report has the message-rate line. */
   messageRate: boolean;
@@ -161,34 +173,13 @@ export function buildResult(input: ResultInput): Record<string, unknown> {
       if (h) latency[kind] = latencyResult(h, input.recorder.percentiles);
     }
   }
-  const o = plan.outputs;
   return {
     kali: { version: VERSION, format: RESULT_FORMAT },
     startedAt: input.recorder.startedAt.toISOString(),
     status: input.status,
-    argv: o.argv,
-    options: {
-      destinations: plan.destinations.map((x) => ({ address: x.address, port: x.port })),
-      listen: plan.listen.map((x) => ({ address: x.address, port: x.port })),
-      listenMode: plan.listenMode,
-      connections: plan.connections,
-      connectRate: plan.connectRate,
-      connectTimeoutMs: plan.connectTimeoutMs,
-      channelLifetimeMs: plan.channelLifetimeMs,
-      durationMs: plan.durationMs,
-      delaySendMs: plan.delaySendMs,
-      workers: plan.workers,
-      messageRate: plan.messageRate,
-      upstreamBandwidth: plan.upstreamBandwidth,
-      downstreamBandwidth: plan.downstreamBandwidth,
-      writeCombine: plan.writeCombine,
-      noDelay: plan.noDelay,
-      websocket: plan.websocket !== null,
-      verbosity: plan.verbosity,
-      messageStop: o.messageStop ? escapeBytes(o.messageStop) : null,
-      statsd: o.statsd,
-      sourceAddresses: o.sourceAddresses,
-    },
+    reason: input.reason,
+    argv: plan.outputs.argv,
+    options: optionsResult(plan),
     report: {
       text: input.reportLines,
       durationSeconds: input.durationSeconds,
@@ -208,6 +199,54 @@ export function buildResult(input: ResultInput): Record<string, unknown> {
       latency,
     },
     series: input.recorder.series,
+  };
+}
+
+/** The plan as the `options` block: what was asked, in the plan's units. */
+function optionsResult(plan: RunPlan): Record<string, unknown> {
+  const o = plan.outputs;
+  const certificate = plan.tls?.listener ?? null;
+  return {
+    destinations: plan.destinations.map((x) => ({ address: x.address, port: x.port })),
+    listen: plan.listen.map((x) => ({ address: x.address, port: x.port })),
+    listenMode: plan.listenMode,
+    connections: plan.connections,
+    connectRate: plan.connectRate,
+    connectTimeoutMs: plan.connectTimeoutMs,
+    channelLifetimeMs: plan.channelLifetimeMs,
+    durationMs: plan.durationMs,
+    delaySendMs: plan.delaySendMs,
+    workers: plan.workers,
+    messageRate: plan.messageRate,
+    upstreamBandwidth: plan.upstreamBandwidth,
+    downstreamBandwidth: plan.downstreamBandwidth,
+    writeCombine: plan.writeCombine,
+    noDelay: plan.noDelay,
+    websocket: plan.websocket !== null,
+    tls: plan.tls !== null,
+    // File names only: the PEM text (a private key) stays out of the result.
+    tlsCertFile: certificate?.certFile ?? null,
+    tlsKeyFile: certificate?.keyFile ?? null,
+    verbosity: plan.verbosity,
+    latency: latencyOptions(plan.latency),
+    messageStop: o.messageStop ? escapeBytes(o.messageStop) : null,
+    dump: { ...o.dump },
+    statsd: o.statsd,
+    statsdLatencyWindowMs: o.statsdLatencyWindowMs,
+    sourceAddresses: o.sourceAddresses,
+  };
+}
+
+function latencyOptions(l: LatencyPlan): Record<string, unknown> {
+  return {
+    connect: l.connect,
+    firstByte: l.firstByte,
+    marker: l.marker ? escapeBytes(l.marker) : null,
+    markerSkip: l.markerSkip,
+    messageMarker: l.messageMarker,
+    percentiles: l.percentiles.map((p) => ({ label: p.label, value: p.value })),
+    rateSearchMs: l.rateSearch?.targetMs ?? null,
+    corrected: l.corrected,
   };
 }
 

@@ -1,14 +1,23 @@
 /**
  * The main thread's side of issue 7's outputs: StatsD batches and the
  * `--json` result (sampled on one 0.25 s timer), and the `--message-stop`
- * exit lines. The coordinator calls these at fixed points of a run.
+ * exit lines. The coordinator calls these at fixed points of a run; the
+ * JSON file is written however a started run ends (report, --message-stop
+ * or fatal error).
  *
  * @module
  */
 import type { Percentile } from "../cli/percentiles.ts";
 import { escapeBytes } from "../content/printable.ts";
 import type { RunPlan } from "../plan.ts";
-import { buildResult, ResultRecorder, type RunStatus, writeResult } from "./json_result.ts";
+import {
+  buildResult,
+  type ReportStatus,
+  type ResultInput,
+  ResultRecorder,
+  type StopStatus,
+  writeResult,
+} from "./json_result.ts";
 import type { LatencyHistograms } from "./latency_lines.ts";
 import { StatsdSender } from "./statsd_sender.ts";
 
@@ -17,12 +26,24 @@ export const OUTPUT_TICK_MS = 250;
 
 /** What the end of a run reports. */
 export interface RunEnd {
-  status: RunStatus;
+  status: ReportStatus;
+  /** Why the run ended early (stderr lines); empty when it ran its course. */
+  reason: string[];
   /** Steady-phase counters, as in the text report. */
   counters: Float64Array;
   durationSeconds: number;
   reportLines: string[];
   messageRate: boolean;
+}
+
+/** A run that ends without its report (`--message-stop`, a fatal error). */
+export interface RunStop {
+  status: StopStatus;
+  /** The lines printed about it, without terminal colours. */
+  reason: string[];
+  /** Counted up to the stop: since the steady phase began, else since the start. */
+  counters: Float64Array;
+  durationSeconds: number;
 }
 
 /** StatsD and JSON for one run. */
@@ -35,6 +56,8 @@ export class RunOutputs {
   #counters: () => Float64Array = () => new Float64Array(0);
   #latencyHistograms: (() => LatencyHistograms) | null = null;
   #percentiles: readonly Percentile[] = [];
+  /** The report's end once written: a later fatal error keeps its figures. */
+  #reported: RunEnd | null = null;
 
   constructor(plan: RunPlan, stderr: (text: string) => void) {
     this.#plan = plan;
@@ -97,23 +120,42 @@ export class RunOutputs {
   async finish(end: RunEnd): Promise<void> {
     clearInterval(this.#timer);
     this.statsd?.finish();
-    const file = this.#plan.outputs.jsonFile;
-    if (file && this.recorder) {
-      const result = buildResult({ plan: this.#plan, recorder: this.recorder, ...end });
-      try {
-        writeResult(file, result);
-      } catch (error) {
-        if (error instanceof Deno.errors.NotCapable) throw error;
-        this.#stderr(`${file}: ${(error as Error).message}\n`);
-      }
-    }
+    this.#reported = end;
+    this.#write(end);
     await this.statsd?.close();
+  }
+
+  /**
+   * A started run ends without (or after) its report: the JSON file, written
+   * at once since the process exits next. After a report, the report's
+   * figures stay and the stop's reason lines are appended.
+   */
+  stop(stop: RunStop): void {
+    clearInterval(this.#timer);
+    const reported = this.#reported;
+    this.#write(
+      reported
+        ? { ...reported, status: stop.status, reason: [...reported.reason, ...stop.reason] }
+        : { ...stop, reportLines: [], messageRate: this.#plan.latency.messageMarker },
+    );
   }
 
   /** Ends without the final batch (fatal errors, --message-stop). */
   async abort(): Promise<void> {
     clearInterval(this.#timer);
     await this.statsd?.close();
+  }
+
+  #write(end: Omit<ResultInput, "plan" | "recorder">): void {
+    const file = this.#plan.outputs.jsonFile;
+    if (!file || !this.recorder) return;
+    const result = buildResult({ plan: this.#plan, recorder: this.recorder, ...end });
+    try {
+      writeResult(file, result);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) throw error;
+      this.#stderr(`${file}: ${(error as Error).message}\n`);
+    }
   }
 }
 

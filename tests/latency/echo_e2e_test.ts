@@ -131,12 +131,30 @@ Deno.test("marker mode in a self-loop: message rates and one-way latency", async
 
 Deno.test("-r @ search changes the rate at 10 s and reports the timeout (exit 69)", async () => {
   const echo = new EchoServer();
+  const json = await Deno.makeTempFile({ suffix: ".json" });
   try {
     const run = await runKali(
-      ["-m", "PING", "-r", "@50ms", "-T12", "--latency-marker", "PING", `127.0.0.1:${echo.port}`],
+      [
+        "-m",
+        "PING",
+        "-r",
+        "@50ms",
+        "-T12",
+        "--latency-marker",
+        "PING",
+        "--json",
+        json,
+        `127.0.0.1:${echo.port}`,
+      ],
       { timeoutMs: 30000 },
     );
     assert.equal(run.code, 69, run.stderr);
+    // --json records the verdict that follows the report.
+    const result = JSON.parse(await Deno.readTextFile(json));
+    assert.equal(result.status, "rate-search-failed");
+    assert.deepEqual(result.reason, [
+      "Failed to find the best --message-rate for latency 50ms in -T12 seconds",
+    ]);
     assert.match(run.stderr, /^Attempting --message-rate 400 \(in range 100\.\.inf\)$/m);
     assert.match(
       run.stderr,
@@ -148,5 +166,6 @@ Deno.test("-r @ search changes the rate at 10 s and reports the timeout (exit 69
     assert.ok(sent > 1600 * 4 && sent < 2000 * 4, `${sent} bytes`);
   } finally {
     echo.close();
+    await Deno.remove(json);
   }
 });

@@ -1,11 +1,14 @@
 /**
  * `--json FILE`: the file validates against docs/kali-result.schema.json and
- * its figures equal the text report's.
+ * its figures equal the text report's, or the peer's when a run ends
+ * without a report (--message-stop, a fatal error).
  */
 import assert from "node:assert/strict";
 import { freePort, reportBytes, runKali } from "../_helpers/kali.ts";
 import { type Schema, validate } from "./json_schema.ts";
 import { LatencyHistogram } from "../../src/stats/histogram.ts";
+import { EchoServer } from "../latency/_peers.ts";
+import { makeCertificate } from "../tls/_peers.ts";
 
 const schema: Schema = JSON.parse(
   Deno.readTextFileSync(new URL("../../docs/kali-result.schema.json", import.meta.url)),
@@ -45,7 +48,10 @@ Deno.test("--json writes a schema-valid result whose totals equal the report's",
     const result = JSON.parse(Deno.readTextFileSync(file));
     assert.deepEqual(validate(result, schema), []);
     assert.equal(result.status, "completed");
+    assert.deepEqual(result.reason, []);
     assert.deepEqual(result.argv, args);
+    assert.equal(result.options.tls, false);
+    assert.equal(result.options.tlsCertFile, null);
     assert.equal(result.report.bytesSent, reportBytes(run.stdout, "sent"));
     assert.equal(result.report.bytesReceived, reportBytes(run.stdout, "received"));
     assert.ok(result.report.bytesSent > 0);
@@ -94,5 +100,152 @@ Deno.test("--json carries latency figures and the full histogram in base64", asy
     assert.match(run.stdout, new RegExp(`^TCP connect latency at percentiles: ${shown} ms`, "m"));
   } finally {
     Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+/** Reads `conn` until the peer goes away; resolves to the bytes read. */
+async function drain(conn: Deno.Conn, counted = 0): Promise<number> {
+  const buffer = new Uint8Array(65536);
+  try {
+    for (;;) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      counted += n;
+    }
+  } catch { /* reset when kali exits */ }
+  return counted;
+}
+
+Deno.test("--json is written when --message-stop ends the run, with the counts so far", async () => {
+  const dir = Deno.makeTempDirSync();
+  const file = `${dir}/result.json`;
+  // A peer that answers kali's second hello with the stop word, then counts
+  // everything kali sent until kali exits.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const stopWord = new TextEncoder().encode("HELLO STOP ZZ");
+  const peer = (async () => {
+    const conn = await listener.accept();
+    const buffer = new Uint8Array(65536);
+    let received = 0;
+    while (received < 2 * "hello".length) {
+      const n = await conn.read(buffer);
+      if (n === null) return { received, answered: false };
+      received += n;
+    }
+    await conn.write(stopWord);
+    received = await drain(conn, received);
+    conn.close();
+    return { received, answered: true };
+  })();
+  try {
+    // --delay-send keeps every byte in the steady phase: the report counts all of them.
+    const args = ["--json", file, "-T3", "-m", "hello", "-r", "10", "--delay-send", "0.3"];
+    const run = await runKali([...args, "--message-stop", "STOP", `127.0.0.1:${port}`]);
+    const { received, answered } = await peer;
+    assert.ok(answered, "kali sent fewer than two messages");
+    assert.equal(run.code, 2, run.stderr);
+    assert.equal(run.stdout, 'Found --message-stop="STOP", aborting.\n');
+    const result = JSON.parse(Deno.readTextFileSync(file));
+    assert.deepEqual(validate(result, schema), []);
+    assert.equal(result.status, "message-stop");
+    const lastPacket = run.stderr.trimEnd().split("\n").at(-1);
+    assert.deepEqual(result.reason, [lastPacket, run.stdout.trimEnd()]);
+    assert.deepEqual(result.report.text, []);
+    assert.equal(result.options.messageStop, "STOP");
+    assert.equal(result.report.bytesReceived, stopWord.length);
+    assert.ok(result.report.bytesSent > 0);
+    assert.equal(result.report.bytesSent, received);
+    assert.ok(result.report.durationSeconds > 0.3 && result.report.durationSeconds < 3);
+  } finally {
+    listener.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("--json is written on a fatal error, with status failed and the error lines", async () => {
+  const dir = Deno.makeTempDirSync();
+  const file = `${dir}/result.json`;
+  const echo = new EchoServer();
+  try {
+    // Each echoed PIPI holds two markers for one message sent: fatal at the
+    // first echo, which --delay-send puts in the steady phase.
+    const run = await runKali([
+      "--json",
+      file,
+      "-T2",
+      "-m",
+      "PIPI",
+      "-r",
+      "50",
+      "--delay-send",
+      "0.3",
+      "--latency-marker",
+      "PI",
+      `127.0.0.1:${echo.port}`,
+    ]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.stdout, "");
+    const errorLines = run.stderr.trimEnd().split("\n").slice(-2);
+    assert.equal(
+      errorLines[0],
+      "More messages received than sent. Choose a different --latency-marker.",
+    );
+    const result = JSON.parse(Deno.readTextFileSync(file));
+    assert.deepEqual(validate(result, schema), []);
+    assert.equal(result.status, "failed");
+    assert.deepEqual(result.reason, errorLines);
+    assert.deepEqual(result.report.text, []);
+    assert.equal(result.options.latency.marker, "PI");
+    assert.deepEqual(result.options.latency.percentiles.map((p: { label: string }) => p.label), [
+      "95",
+      "99",
+      "99.5",
+    ]);
+    // Read at one instant: kali cannot have received more than it sent, nor
+    // more than the echo server sent back.
+    const { bytesSent, bytesReceived } = result.report;
+    assert.ok(bytesReceived > 0 && bytesReceived <= bytesSent, `${bytesReceived}/${bytesSent}`);
+    assert.ok(bytesReceived <= echo.echoed, `${bytesReceived} > ${echo.echoed} echoed`);
+  } finally {
+    echo.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("--json options carry the TLS settings, file names only", async () => {
+  const certs = await makeCertificate();
+  const file = `${certs.dir}/result.json`;
+  try {
+    const port = freePort();
+    const run = await runKali([
+      "--json",
+      file,
+      "--ssl",
+      "--ssl-cert",
+      certs.cert,
+      "--ssl-key",
+      certs.key,
+      "-l",
+      `127.0.0.1:${port}`,
+      `127.0.0.1:${port}`,
+      "-m",
+      "hello",
+      "-r",
+      "10",
+      "-T",
+      "0.5",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const text = Deno.readTextFileSync(file);
+    const result = JSON.parse(text);
+    assert.deepEqual(validate(result, schema), []);
+    assert.equal(result.options.tls, true);
+    assert.equal(result.options.tlsCertFile, certs.cert);
+    assert.equal(result.options.tlsKeyFile, certs.key);
+    assert.ok(!text.includes("PRIVATE KEY"));
+    assert.deepEqual(result.reason, []);
+  } finally {
+    Deno.removeSync(certs.dir, { recursive: true });
   }
 });
