@@ -5,6 +5,13 @@
  * the window's samples only), and the 14 traffic metrics at 0 at the end.
  * Works with no daemon listening (UDP errors are ignored).
  *
+ * Datagrams leave in the order they were made, as tcpkali's did: Deno's
+ * `node:dgram` sends asynchronously, and several sends issued at once can
+ * reach the daemon out of order, so one send is in flight at a time and the
+ * next is issued from its callback. The waiting datagrams are bounded
+ * ({@link MAX_QUEUED_DATAGRAMS}): if the socket stalls, the oldest are
+ * dropped, and a socket that fails only drops datagrams, never the run.
+ *
  * `Deno.listenDatagram` still needs `--unstable-net` in Deno 2.9, so the
  * socket is `node:dgram`'s.
  *
@@ -25,6 +32,12 @@ import {
   type TrafficSample,
   ZERO_TRAFFIC,
 } from "./statsd.ts";
+
+/** Datagrams waiting behind the one in flight; past this the oldest are dropped. */
+export const MAX_QUEUED_DATAGRAMS = 1024;
+
+/** How long {@link StatsdSender.close} waits for queued datagrams to leave. */
+const CLOSE_WAIT_MS = 500;
 
 /** Latency figures available to the sender. */
 export interface LatencySource {
@@ -52,9 +65,16 @@ export class StatsdSender {
   #bitsOut: MovingAverage | null = null;
   #windowStart = 0;
   #windowBase: Map<string, LatencyHistogram> = new Map();
-  #closed = false;
+  /** Datagrams waiting for the one in flight to leave, oldest first. */
+  #queue: Uint8Array[] = [];
+  #inFlight = false;
+  /** Called once nothing is queued or in flight (set while closing). */
+  #idle: (() => void) | null = null;
+  #closing: Promise<void> | null = null;
   /** Datagrams handed to the socket (for tests and the JSON result). */
   datagrams = 0;
+  /** Datagrams dropped: queue full behind a stalled socket, or the socket refused them. */
+  dropped = 0;
 
   constructor(plan: StatsdPlan, options: StatsdSenderOptions) {
     this.#plan = plan;
@@ -64,14 +84,40 @@ export class StatsdSender {
     this.#socket.unref?.();
   }
 
-  /** Sends a batch of metrics (split into ≤ 511-byte datagrams). */
+  /** Sends a batch of metrics (split into ≤ 511-byte datagrams), in order. */
   send(metrics: readonly StatsdMetric[]): void {
-    if (this.#closed) return;
+    if (this.#closing) return;
     for (const datagram of encodeStatsdBatch(metrics, this.#plan.namespace)) {
-      this.datagrams++;
-      this.#socket.send(datagram, this.#plan.port, this.#plan.address);
+      if (this.#queue.length >= MAX_QUEUED_DATAGRAMS) {
+        this.#queue.shift();
+        this.dropped++;
+      }
+      this.#queue.push(datagram);
     }
+    if (!this.#inFlight) this.#sendNext();
   }
+
+  /**
+   * Hands the oldest queued datagram to the socket, with this method as the
+   * send's callback, so that the next one goes only once it has left.
+   */
+  #sendNext = (): void => {
+    this.#inFlight = false;
+    while (this.#queue.length > 0) {
+      const datagram = this.#queue.shift()!;
+      this.#inFlight = true;
+      try {
+        this.#socket.send(datagram, this.#plan.port, this.#plan.address, this.#sendNext);
+        this.datagrams++;
+        return;
+      } catch {
+        // The socket refused it (closed, or failing): dropped, as UDP would.
+        this.#inFlight = false;
+        this.dropped++;
+      }
+    }
+    this.#idle?.();
+  };
 
   /** The startup batch: the 14 traffic metrics at 0. */
   start(counters: Float64Array, nowMs: number): void {
@@ -138,12 +184,27 @@ export class StatsdSender {
     this.send(trafficMetrics(ZERO_TRAFFIC));
   }
 
-  /** Closes the socket once queued datagrams are out; idempotent. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    // node:dgram sends asynchronously; closing at once could drop the last batch.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  /**
+   * Closes the socket once queued datagrams are out (waiting at most
+   * {@link CLOSE_WAIT_MS} for a stalled socket); idempotent, and later
+   * batches are not sent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#inFlight) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#idle = resolve;
+        timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      });
+      clearTimeout(timer);
+    }
+    this.dropped += this.#queue.length;
+    this.#queue.length = 0;
     await new Promise<void>((resolve) => {
       try {
         this.#socket.close(() => resolve());

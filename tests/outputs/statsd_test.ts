@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { freePort, runKali } from "../_helpers/kali.ts";
-import { StatsdSender } from "../../src/report/statsd_sender.ts";
+import { MAX_QUEUED_DATAGRAMS, StatsdSender } from "../../src/report/statsd_sender.ts";
 import { newCounters } from "../../src/stats/counters.ts";
 
 const TRAFFIC_NAMES = [
@@ -155,11 +155,64 @@ Deno.test("StatsdSender: counters are deltas since the previous batch", async ()
   await sender.close();
   await new Promise((r) => setTimeout(r, 100));
   udp.close();
-  // UDP sends are asynchronous in Deno's node:dgram: compare without order.
+  assert.equal(sender.datagrams, 4);
   assert.equal(udp.got.length, 4);
-  const first = udp.got.find((d) => d.includes("t.traffic.data.sent:100|c\n"));
-  assert.ok(first?.includes("t.connections.opened:2|c\n"), udp.got.join("\n"));
-  const second = udp.got.find((d) => d.includes("t.traffic.data.sent:50|c\n"));
-  assert.ok(second?.includes("t.connections.opened:0|c\n"), udp.got.join("\n"));
-  assert.equal(udp.got.filter((d) => d === zeroBatch("t")).length, 2);
+  assert.equal(udp.got[0], zeroBatch("t"));
+  assert.ok(udp.got[1].includes("t.traffic.data.sent:100|c\n"), udp.got.join("\n"));
+  assert.ok(udp.got[1].includes("t.connections.opened:2|c\n"), udp.got.join("\n"));
+  assert.ok(udp.got[2].includes("t.traffic.data.sent:50|c\n"), udp.got.join("\n"));
+  assert.ok(udp.got[2].includes("t.connections.opened:0|c\n"), udp.got.join("\n"));
+  assert.equal(udp.got[3], zeroBatch("t"));
+});
+
+/** Metrics of ~300 bytes each, so that every one is a datagram of its own. */
+function numberedMetrics(count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    name: `${"x".repeat(300)}.${i}`,
+    type: "c" as const,
+    value: "1",
+  }));
+}
+
+/** The numbers of numbered metrics, in the order their datagrams arrived. */
+const arrivalOrder = (got: string[]) => got.map((d) => Number(/^t\.x+\.(\d+):/.exec(d)?.[1]));
+
+Deno.test("StatsdSender: a batch's datagrams arrive in the order they were sent", async () => {
+  // With every datagram handed to node:dgram at once, Deno delivered them
+  // reversed on loopback (149, 148, …). The listener reads nothing until the
+  // sends are done, so the 150 datagrams (100 of ~300 bytes in one batch, then
+  // 50 single-datagram batches) stay well below its 208 KiB receive buffer.
+  const udp = await udpCollector();
+  const sender = new StatsdSender({ address: "127.0.0.1", port: udp.port, namespace: "t" }, {
+    latencyWindowMs: null,
+  });
+  sender.send(numberedMetrics(100));
+  for (let i = 100; i < 150; i++) sender.send([{ name: `x.${i}`, type: "c", value: "1" }]);
+  await sender.close();
+  const until = performance.now() + 2000;
+  while (udp.got.length < 150 && performance.now() < until) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  udp.close();
+  assert.equal(sender.datagrams, 150);
+  assert.deepEqual(arrivalOrder(udp.got), Array.from({ length: 150 }, (_, i) => i));
+});
+
+Deno.test("StatsdSender: bounded queue, no daemon needed, nothing sent after close", async () => {
+  const nobody = freePort(); // free for TCP a moment ago; most likely no UDP daemon either
+  const sender = new StatsdSender({ address: "127.0.0.1", port: nobody, namespace: "t" }, {
+    latencyWindowMs: null,
+  });
+  const count = MAX_QUEUED_DATAGRAMS + 100;
+  sender.send(numberedMetrics(count));
+  // The batch is queued whole, the oldest beyond the bound dropped, and the
+  // first datagram is in flight before send() returns.
+  assert.equal(sender.dropped, count - MAX_QUEUED_DATAGRAMS);
+  assert.equal(sender.datagrams, 1);
+  await sender.close();
+  assert.equal(sender.datagrams, MAX_QUEUED_DATAGRAMS);
+  assert.equal(sender.dropped, count - MAX_QUEUED_DATAGRAMS);
+  sender.finish(); // after close: ignored, never thrown
+  await sender.close();
+  assert.equal(sender.datagrams, MAX_QUEUED_DATAGRAMS);
 });
