@@ -1,7 +1,8 @@
 /**
  * Process plumbing for the benchmark: free loopback ports, bounded child
  * processes whose output is timestamped as it arrives, and peers that are
- * stopped at the end even when a scenario fails.
+ * stopped at the end even when a scenario fails. The tests' fixtures use
+ * its port and output helpers too.
  *
  * @module
  */
@@ -47,7 +48,8 @@ export function freePort(): number {
   return port;
 }
 
-async function drain(
+/** Decodes `stream` as UTF-8 text, handing each piece to `onText` as it arrives. */
+export async function drain(
   stream: ReadableStream<Uint8Array>,
   onText: (text: string) => void,
 ): Promise<void> {

@@ -49,13 +49,8 @@ export function spawnKali(args: string[]): Deno.ChildProcess {
   }).spawn();
 }
 
-/** A loopback TCP port that was free a moment ago. */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+/** A loopback TCP port that was free a moment ago (the benchmark's helper). */
+export { freePort } from "../../scripts/bench_proc.ts";
 
 /** The `N` of `Total data sent:     … (N bytes)` or the received line. */
 export function reportBytes(stdout: string, which: "sent" | "received"): number {

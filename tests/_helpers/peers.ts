@@ -1,14 +1,18 @@
 /**
- * Small loopback peers for end-to-end tests: a sink that records what each
- * connection sent, and a python peer that resets every connection.
+ * Small loopback peers for end-to-end tests: the Deno server they share, a
+ * sink that records what each connection sent, and a python peer that
+ * resets every connection.
  *
  * @module
  */
 
-/** A listener that keeps every byte each accepted connection sent. */
-export class RecordingSink {
+/**
+ * A Deno.listen server on a free 127.0.0.1 port that hands each accepted
+ * connection to {@link LoopbackServer.serve}, closes it once `serve` ends
+ * (a reset or close ends it too), and closes every open one with itself.
+ */
+export abstract class LoopbackServer {
   readonly port: number;
-  readonly connections: Uint8Array[][] = [];
   #listener: Deno.TcpListener;
   #open = new Set<Deno.TcpConn>();
 
@@ -17,6 +21,43 @@ export class RecordingSink {
     this.port = (this.#listener.addr as Deno.NetAddr).port;
     this.#accept();
   }
+
+  /** Serves one accepted connection until its peer is done with it. */
+  protected abstract serve(conn: Deno.TcpConn): Promise<void>;
+
+  async #accept(): Promise<void> {
+    try {
+      for await (const conn of this.#listener) {
+        this.#open.add(conn);
+        this.#serve(conn);
+      }
+    } catch { /* closed */ }
+  }
+
+  async #serve(conn: Deno.TcpConn): Promise<void> {
+    try {
+      await this.serve(conn);
+    } catch { /* reset or closed */ }
+    this.#open.delete(conn);
+    try {
+      conn.close();
+    } catch { /* closed */ }
+  }
+
+  /** Stops accepting and closes every connection. */
+  close(): void {
+    this.#listener.close();
+    for (const conn of this.#open) {
+      try {
+        conn.close();
+      } catch { /* closed */ }
+    }
+  }
+}
+
+/** A listener that keeps every byte each accepted connection sent. */
+export class RecordingSink extends LoopbackServer {
+  readonly connections: Uint8Array[][] = [];
 
   /** Total bytes received over all connections. */
   get totalBytes(): number {
@@ -35,39 +76,14 @@ export class RecordingSink {
     return out;
   }
 
-  async #accept(): Promise<void> {
-    try {
-      for await (const conn of this.#listener) {
-        const chunks: Uint8Array[] = [];
-        this.connections.push(chunks);
-        this.#open.add(conn);
-        this.#read(conn, chunks);
-      }
-    } catch { /* closed */ }
-  }
-
-  async #read(conn: Deno.TcpConn, chunks: Uint8Array[]): Promise<void> {
+  protected async serve(conn: Deno.TcpConn): Promise<void> {
+    const chunks: Uint8Array[] = [];
+    this.connections.push(chunks); // at accept, so that connections keep accept order
     const buffer = new Uint8Array(65536);
-    try {
-      for (;;) {
-        const n = await conn.read(buffer);
-        if (n === null) break;
-        chunks.push(buffer.slice(0, n));
-      }
-    } catch { /* reset or closed */ }
-    this.#open.delete(conn);
-    try {
-      conn.close();
-    } catch { /* closed */ }
-  }
-
-  /** Stops accepting and closes every connection. */
-  close(): void {
-    this.#listener.close();
-    for (const conn of this.#open) {
-      try {
-        conn.close();
-      } catch { /* closed */ }
+    for (;;) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      chunks.push(buffer.slice(0, n));
     }
   }
 }
