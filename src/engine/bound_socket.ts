@@ -3,8 +3,9 @@
  * detected interface aliases). `Deno.connect` cannot bind, so these go
  * through `node:net` with `localAddress`, wrapped in the part of the
  * `Deno.TcpConn` interface the engine uses (read into a caller's buffer,
- * write, close, socket options, addresses). Only used when a source address
- * is asked for; everything else stays on the faster native path.
+ * write, closeWrite, close, socket options, addresses). Only used when a
+ * source address is asked for; everything else stays on the faster native
+ * path.
  *
  * @module
  */
@@ -14,7 +15,14 @@ import { Buffer } from "node:buffer";
 /** The part of `Deno.TcpConn` that connections use. */
 export type ByteConn = Pick<
   Deno.TcpConn,
-  "read" | "write" | "close" | "setNoDelay" | "setKeepAlive" | "localAddr" | "remoteAddr"
+  | "read"
+  | "write"
+  | "closeWrite"
+  | "close"
+  | "setNoDelay"
+  | "setKeepAlive"
+  | "localAddr"
+  | "remoteAddr"
 >;
 
 /** Stop reading from the kernel while this much is queued unread. */
@@ -99,6 +107,23 @@ export class BoundConn implements ByteConn {
       this.#socket.write(view, (error?: Error | null) => {
         if (error) reject(translate(error));
         else resolve(bytes.length);
+      });
+    });
+  }
+
+  /**
+   * Ends the writing side, as `Deno.TcpConn.closeWrite`: a FIN, or for a TLS
+   * socket a close_notify alert first. Resolves once that went out; rejects
+   * (translated) when it cannot; may never settle if the socket is destroyed
+   * before, so callers bound the wait (see `closeTls` in src/transport/tls.ts).
+   */
+  closeWrite(): Promise<void> {
+    const socket = this.#socket;
+    if (socket.destroyed) return Promise.reject(new Deno.errors.BadResource("closed"));
+    return new Promise((resolve, reject) => {
+      socket.end((error?: Error | null) => {
+        if (error) reject(translate(error));
+        else resolve();
       });
     });
   }

@@ -13,6 +13,7 @@ import { C } from "../stats/counters.ts";
 import { isClosedByUs, strerror } from "./errors.ts";
 import { Pacer } from "./pacer.ts";
 import { EARLY_WAKE_MS, type Scheduler, type Wakeable } from "./scheduler.ts";
+import { closeTls } from "../transport/tls.ts";
 
 /** tcpkali's minimal move: messages up to one MSS go out whole. */
 export const MSS = 1460;
@@ -92,6 +93,7 @@ export class Connection implements Wakeable {
   readonly gate: StreamGate | null;
 
   #host: ConnectionHost;
+  #tls: boolean;
   #source: MessageSource | null;
   #shape: TrafficShape;
   #sendPacer: Pacer | null = null;
@@ -127,10 +129,13 @@ export class Connection implements Wakeable {
       shape: TrafficShape;
       taps?: TrafficTap[];
       gate?: StreamGate;
+      /** TLS (`--ssl`): close with a close_notify alert first. */
+      tls?: boolean;
     },
   ) {
     this.#host = host;
     this.tcp = tcp;
+    this.#tls = options.tls ?? false;
     this.outgoing = options.outgoing;
     this.#peer = options.peer;
     this.#source = options.source;
@@ -205,14 +210,23 @@ export class Connection implements Wakeable {
     this.#source = null;
   }
 
-  /** Closes the connection; idempotent. */
+  /**
+   * Closes the connection; idempotent. A TLS connection sends close_notify
+   * first and closes its socket once that went out, TLS_CLOSE_MS at most
+   * (the engine waits for that at the end of the run: `tlsClosesSettled`);
+   * it counts as closed at once either way.
+   */
   close(reason: CloseReason): void {
     if (!this.open) return;
     this.open = false;
     if (this.lifetimeTimer !== undefined) clearTimeout(this.lifetimeTimer);
-    try {
-      this.tcp.close();
-    } catch { /* already closed by the runtime */ }
+    if (this.#tls) {
+      void closeTls(this.tcp);
+    } else {
+      try {
+        this.tcp.close();
+      } catch { /* already closed by the runtime */ }
+    }
     for (const tap of this.#taps) tap.closed?.(this);
     this.#host.onClosed(this, reason);
   }

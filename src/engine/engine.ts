@@ -26,7 +26,7 @@ import { Pacer } from "./pacer.ts";
 import { Scheduler } from "./scheduler.ts";
 import { WebSocketSession } from "./websocket_session.ts";
 import type { WorkerSlice } from "./worker_protocol.ts";
-import { connectTls, listenTls, serverName } from "../transport/tls.ts";
+import { connectTls, listenTls, serverName, tlsClosesSettled } from "../transport/tls.ts";
 
 /** Size of the read buffer shared by byte-counting connections. */
 const SHARED_READ_BYTES = 65536;
@@ -181,6 +181,8 @@ export class Engine implements ConnectionHost {
     }
     await Promise.all([...this.#connections].map((c) => c.gate?.finish(c, CLOSE_HANDSHAKE_MS)));
     for (const connection of [...this.#connections]) connection.close("stop");
+    // TLS: the close_notify alerts go out before the worker ends (bounded).
+    if (this.#plan.tls !== null) await tlsClosesSettled();
     this.#logExit(this.#final ?? this.counters);
     for (const line of this.outputTaps.exitLines()) this.log(2, line);
   }
@@ -383,6 +385,7 @@ export class Engine implements ConnectionHost {
       shape: this.#shape,
       taps,
       gate,
+      tls: plan.tls !== null,
     });
     this.#connections.add(connection);
     if (plan.channelLifetimeMs !== null) {

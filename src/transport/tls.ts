@@ -1,7 +1,7 @@
 /**
  * TLS for `--ssl` (tcpkali's `--ssl`, `--ssl-cert`, `--ssl-key`): loading the
- * listener's certificate and key, the client's server name (SNI), and the
- * client connect.
+ * listener's certificate and key, the client's server name (SNI), the
+ * client connect, and closing with a close_notify alert.
  *
  * Certificate verification. tcpkali's client never verifies the server's
  * certificate, and neither does kali's. Deno's own TLS client
@@ -129,6 +129,72 @@ export function connectTls(options: TlsConnectOptions): Promise<BoundConn> {
   return settleConnect(socket, "secureConnect", {
     signal: options.signal,
     translate: handshakeError,
+  });
+}
+
+/**
+ * How long closing a TLS connection may wait for its close_notify alert to
+ * go out before the socket is closed anyway (a stalled peer, a full send
+ * buffer): the end of a run waits at most this long for it.
+ */
+export const TLS_CLOSE_MS = 200;
+
+/** TLS closes in progress in this isolate (a worker's, or the main one's). */
+const closing = new Set<Promise<void>>();
+
+/**
+ * Closes a TLS connection the way OpenSSL's `SSL_shutdown` did for tcpkali:
+ * a close_notify alert first, then the socket. `conn` is a client's
+ * {@linkcode BoundConn} (node:tls: `end()` sends close_notify) or an
+ * accepted `Deno.TlsConn` (`closeWrite()` sends close_notify). Plain
+ * `close()` is not enough for either: node:tls's `destroy()` sends none,
+ * and `Deno.TlsConn.close()` leaves it to a background task that a worker's
+ * termination or the process exit cuts short, so the peer sees an
+ * unexpected EOF. Resolves once the socket is closed: right after the alert
+ * went out, or after `boundMs` at most. Never rejects, never throws.
+ */
+export function closeTls(
+  conn: Pick<Deno.TlsConn, "closeWrite" | "close">,
+  boundMs: number = TLS_CLOSE_MS,
+): Promise<void> {
+  const closed = closeAfterAlert(conn, boundMs);
+  closing.add(closed);
+  closed.then(() => closing.delete(closed));
+  return closed;
+}
+
+/**
+ * Resolves once every TLS close begun so far in this isolate is done, so
+ * that a worker does not end before its close_notify alerts went out: at
+ * the end of a run, including connections that closed just before it
+ * (--channel-lifetime, failures). Each is bounded by its `boundMs`.
+ */
+export function tlsClosesSettled(): Promise<void> {
+  if (closing.size === 0) return Promise.resolve();
+  return Promise.all(closing).then(() => {});
+}
+
+function closeAfterAlert(
+  conn: Pick<Deno.TlsConn, "closeWrite" | "close">,
+  boundMs: number,
+): Promise<void> {
+  return new Promise((resolve) => {
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      clearTimeout(timer);
+      try {
+        conn.close();
+      } catch { /* already closed by the runtime */ }
+      resolve();
+    };
+    const timer = setTimeout(close, boundMs);
+    try {
+      conn.closeWrite().then(close, close);
+    } catch {
+      close();
+    }
   });
 }
 

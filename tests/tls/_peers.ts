@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { freePort } from "../_helpers/kali.ts";
+import { drain, freePort, waitForPort } from "../../scripts/bench_proc.ts";
 
 /** A temporary directory with a fresh self-signed RSA-2048 `cert.pem` and `key.pem`. */
 export interface CertDir {
@@ -13,8 +13,25 @@ export interface CertDir {
   key: string;
 }
 
-/** Makes a self-signed certificate for `subject` in a new temporary directory. */
-export async function makeCertificate(subject = "/CN=localhost"): Promise<CertDir> {
+/**
+ * A self-signed certificate that Deno's own TLS client accepts given as
+ * `caCerts` (`makeCertificate(subject, END_ENTITY)`): not a CA (rustls
+ * refuses a CA certificate as the server's with `CaUsedAsEndEntity`), with
+ * the names it checks in subjectAltName.
+ */
+export const END_ENTITY = [
+  "basicConstraints=critical,CA:FALSE",
+  "subjectAltName=DNS:localhost,IP:127.0.0.1",
+];
+
+/**
+ * Makes a self-signed certificate for `subject` in a new temporary
+ * directory; `extensions` are further `-addext` values.
+ */
+export async function makeCertificate(
+  subject = "/CN=localhost",
+  extensions: string[] = [],
+): Promise<CertDir> {
   const dir = await Deno.makeTempDir({ prefix: "kali-tls-" });
   const cert = `${dir}/cert.pem`;
   const key = `${dir}/key.pem`;
@@ -33,6 +50,7 @@ export async function makeCertificate(subject = "/CN=localhost"): Promise<CertDi
       "2",
       "-subj",
       subject,
+      ...extensions.flatMap((extension) => ["-addext", extension]),
     ],
     stdout: "null",
     stderr: "piped",
@@ -48,11 +66,6 @@ export interface Peer {
   port: number;
   /** Stops the peer and returns what it printed on stdout and stderr. */
   stop(): Promise<string>;
-}
-
-async function collect(stream: ReadableStream<Uint8Array>, into: { text: string }): Promise<void> {
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) into.text += decoder.decode(chunk, { stream: true });
 }
 
 async function waitFor(condition: () => boolean, what: string, ms = 10000): Promise<void> {
@@ -86,7 +99,8 @@ export async function startSServer(certs: CertDir, extra: string[] = []): Promis
     stderr: "piped",
   }).spawn();
   const out = { text: "" };
-  const done = Promise.all([collect(child.stdout, out), collect(child.stderr, out)]);
+  const collect = (text: string) => out.text += text;
+  const done = Promise.all([drain(child.stdout, collect), drain(child.stderr, collect)]);
   await waitFor(() => out.text.includes("ACCEPT"), "s_server to listen");
   return {
     port,
@@ -99,17 +113,6 @@ export async function startSServer(certs: CertDir, extra: string[] = []): Promis
       return out.text;
     },
   };
-}
-
-/** Whether a TCP port accepts connections now. */
-async function accepting(port: number): Promise<boolean> {
-  try {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    conn.close();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Where Debian's nginx-light puts the binary. */
@@ -153,7 +156,8 @@ http {
     stderr: "piped",
   }).spawn();
   const out = { text: "" };
-  const done = Promise.all([collect(child.stdout, out), collect(child.stderr, out)]);
+  const collect = (text: string) => out.text += text;
+  const done = Promise.all([drain(child.stdout, collect), drain(child.stderr, collect)]);
   let exited = false;
   child.status.then(() => exited = true);
   await waitFor(() => exited, "nginx", 200).catch(() => {});
@@ -161,11 +165,7 @@ http {
     await done;
     throw new Error(`nginx exited: ${out.text}`);
   }
-  const until = performance.now() + 10000;
-  while (!(await accepting(port))) {
-    if (performance.now() > until) throw new Error("timed out waiting for nginx to listen");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitForPort(port, 10000);
   return {
     port,
     async stop() {
