@@ -24,7 +24,14 @@ import {
   parseWorkerTotals,
   type TimeResult,
 } from "./bench_parse.ts";
-import { freePort, killAll, type ProcessRun, runProcess, startPeer } from "./bench_proc.ts";
+import {
+  freePort,
+  killAll,
+  type ProcessRun,
+  runProcess,
+  selfSignedCertificate,
+  startPeer,
+} from "./bench_proc.ts";
 
 const DEFAULT_MAIN = new URL("../main.ts", import.meta.url).pathname;
 const INSTALL_PEERS = new URL("./install_peers.sh", import.meta.url).pathname;
@@ -677,25 +684,11 @@ const S8: Scenario = {
       "Gbit/s",
       "≥ 1 Gbit/s",
     ];
-    const cert = `${ctx.dir}/cert.pem`;
-    const key = `${ctx.dir}/key.pem`;
-    const made = await runProcess("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      "-days",
-      "1",
-      "-subj",
-      "/CN=localhost",
-    ], { timeoutMs: 30000 }).catch((error) => ({ code: -1, stderr: errorText(error) }));
-    if (made.code !== 0) {
-      return notMeasured("S8", [what], `openssl could not make a certificate: ${made.stderr}`);
+    let cert: string, key: string;
+    try {
+      ({ cert, key } = await selfSignedCertificate(ctx.dir));
+    } catch (error) {
+      return notMeasured("S8", [what], `openssl could not make a certificate: ${errorText(error)}`);
     }
     const port = freePort();
     const kali = await runKali(ctx, [

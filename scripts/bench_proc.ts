@@ -211,3 +211,30 @@ export async function startPeer(
   }
   return { stop };
 }
+
+/**
+ * Makes a throwaway self-signed RSA certificate and key with openssl in
+ * `dir` (`cert.pem`, `key.pem`); `extensions` are further `-addext` values.
+ * Throws with openssl's message when it fails.
+ */
+export async function selfSignedCertificate(
+  dir: string,
+  subject = "/CN=localhost",
+  extensions: string[] = [],
+): Promise<{ cert: string; key: string }> {
+  const cert = `${dir}/cert.pem`;
+  const key = `${dir}/key.pem`;
+  const made = await new Deno.Command("openssl", {
+    args: [
+      ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert],
+      ...["-days", "2", "-subj", subject],
+      ...extensions.flatMap((extension) => ["-addext", extension]),
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!made.success) {
+    throw new Error(`openssl req failed: ${new TextDecoder().decode(made.stderr).trim()}`);
+  }
+  return { cert, key };
+}

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { drain, freePort, waitForPort } from "../../scripts/bench_proc.ts";
+import { drain, freePort, selfSignedCertificate, waitForPort } from "../../scripts/bench_proc.ts";
 
 /** A temporary directory with a fresh self-signed RSA-2048 `cert.pem` and `key.pem`. */
 export interface CertDir {
@@ -33,31 +33,7 @@ export async function makeCertificate(
   extensions: string[] = [],
 ): Promise<CertDir> {
   const dir = await Deno.makeTempDir({ prefix: "kali-tls-" });
-  const cert = `${dir}/cert.pem`;
-  const key = `${dir}/key.pem`;
-  const made = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      "-days",
-      "2",
-      "-subj",
-      subject,
-      ...extensions.flatMap((extension) => ["-addext", extension]),
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!made.success) {
-    throw new Error(`openssl req failed: ${new TextDecoder().decode(made.stderr)}`);
-  }
+  const { cert, key } = await selfSignedCertificate(dir, subject, extensions);
   return { dir, cert, key };
 }
 
