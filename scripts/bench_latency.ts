@@ -13,6 +13,7 @@ import type { Connection } from "../src/engine/connection.ts";
 import { WorkerLatency } from "../src/engine/latency_recorder.ts";
 import { MarkerScanner } from "../src/engine/marker_scanner.ts";
 import { formatMarker } from "../src/content/marker.ts";
+import { compileConnectionLiteral } from "../src/content/template.ts";
 import type { MessageSource } from "../src/content/types.ts";
 import type { LatencyPlan } from "../src/plan.ts";
 import { C, newCounters } from "../src/stats/counters.ts";
@@ -56,13 +57,16 @@ function benchLatencyMarker(request: string, answer: string, corrected: boolean)
     refill() {},
   };
   const recorder = new WorkerLatency(
-    plan({ marker: encoder.encode("PONG"), corrected }),
+    plan({
+      marker: compileConnectionLiteral("PONG", { unescape: false, origin: "--latency-marker" }),
+      corrected,
+    }),
     newCounters(),
     (error) => {
       throw error;
     },
   );
-  const [tap] = recorder.tapsFor(source, 0);
+  const [tap] = recorder.tapsFor(source, 0, 1);
   const perBlock = block.length / request.length;
   let messages = 0;
   const start = performance.now();
@@ -84,7 +88,7 @@ function benchMessageMarker(): number {
   const recorder = new WorkerLatency(plan({ messageMarker: true }), counters, (error) => {
     throw error;
   });
-  const [tap] = recorder.tapsFor(null, 0);
+  const [tap] = recorder.tapsFor(null, 0, 1);
   const start = performance.now();
   while (performance.now() - start < 2000) {
     const now = performance.now();

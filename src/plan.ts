@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CompiledContent } from "./content/template.ts";
+import type { CompiledContent, ConnectionLiteral } from "./content/template.ts";
 import type { ListenerCertificate } from "./transport/tls.ts";
 
 /** One resolved destination address. */
@@ -88,8 +88,11 @@ export interface LatencyPlan {
   connect: boolean;
   /** --latency-first-byte. */
   firstByte: boolean;
-  /** --latency-marker bytes; null: off (or marker mode, which takes over). */
-  marker: Uint8Array | null;
+  /**
+   * --latency-marker, bound per connection when it names one
+   * (`connection.uid` …); null: off (or marker mode, which takes over).
+   */
+  marker: ConnectionLiteral | null;
   /** --latency-marker-skip: occurrences ignored per connection. */
   markerSkip: number;
   /** Marker mode: --message-marker or `\{message.marker}` in the content. */

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { compileLiteral, hasMessages, usesMessageMarker } from "../content/template.ts";
-import type { CompiledContent } from "../content/template.ts";
+import { compileConnectionLiteral, hasMessages, usesMessageMarker } from "../content/template.ts";
+import type { CompiledContent, ConnectionLiteral } from "../content/template.ts";
 import { unescape } from "../content/unescape.ts";
 import type { LatencyPlan } from "../plan.ts";
 import { g } from "../report/format.ts";
@@ -20,8 +20,8 @@ import { UsageError } from "./usage_error.ts";
 export interface LatencyOptions {
   connect: boolean;
   firstByte: boolean;
-  /** `--latency-marker` bytes (unescaped under `-e`); null: not given. */
-  marker: Uint8Array | null;
+  /** `--latency-marker` (unescaped under `-e`; may name its connection); null: not given. */
+  marker: ConnectionLiteral | null;
   markerSkip: number;
   /** `--message-marker` given. */
   messageMarker: boolean;
@@ -54,8 +54,8 @@ export function latencyMarkerOption(o: LatencyOptions, text: string, unescaped: 
   const raw = new TextEncoder().encode(text);
   const bytes = unescaped ? unescape(raw) : raw;
   if (bytes.length === 0) throw new UsageError("--latency-marker: Non-empty marker expected");
-  const marker = compileLiteral(bytes, { unescape: false, origin: "--latency-marker" });
-  if (marker.length === 0) throw new UsageError("--latency-marker: Non-empty marker expected");
+  const marker = compileConnectionLiteral(bytes, { unescape: false, origin: "--latency-marker" });
+  if (marker.ops.length === 0) throw new UsageError("--latency-marker: Non-empty marker expected");
   o.marker = marker;
 }
 

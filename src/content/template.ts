@@ -85,11 +85,80 @@ const encoder = new TextEncoder();
  * `<origin>: Non-trivial expressions are not supported`.
  */
 export function compileLiteral(text: string | Uint8Array, options: LiteralOptions): Uint8Array {
+  const parts = parseOption(text, options);
+  const literal: Uint8Array[] = [];
+  for (const part of parts) {
+    if (part.type !== "bytes") throw nonTrivial(options);
+    literal.push(part.bytes);
+  }
+  return concatBytes(literal);
+}
+
+/**
+ * A string that may name its connection (`--latency-marker`): constant
+ * bytes plus `connection.uid`, `connection.ptr` and `connection.re`, which
+ * tcpkali evaluated once per connection. Anything drawn per message is
+ * refused as in {@linkcode compileLiteral}.
+ */
+export interface ConnectionLiteral {
+  /** The option's text as given (after `-e` unescaping), for display. */
+  source: Uint8Array;
+  /** The render program (only bytes and connection ops). */
+  ops: Op[];
+  /** Whether it depends on the connection; if not, ops is one bytes op. */
+  perConnection: boolean;
+}
+
+/** Compiles a {@linkcode ConnectionLiteral}; errors as {@linkcode compileLiteral}. */
+export function compileConnectionLiteral(
+  text: string | Uint8Array,
+  options: LiteralOptions,
+): ConnectionLiteral {
+  const raw = typeof text === "string" ? encoder.encode(text) : text;
+  const parts = parseOption(raw, options);
+  for (const part of parts) {
+    const perConnection = part.type === "uid" || part.type === "ptr" ||
+      (part.type === "regex" && part.scope === "connection");
+    if (part.type !== "bytes" && !perConnection) throw nonTrivial(options);
+  }
+  const ops = buildProgram([parts], { websocket: false, masked: false });
+  return {
+    source: options.unescape ? unescape(raw) : raw,
+    ops,
+    perConnection: dependsOnConnection(ops),
+  };
+}
+
+/**
+ * The bytes of `literal` for connection `uid`. `pointerBase` is the run's
+ * ({@linkcode CompiledContent.pointerBase}), so `connection.ptr` here is the
+ * same value the connection's messages carry.
+ */
+export function connectionLiteralFor(
+  literal: ConnectionLiteral,
+  uid: number,
+  pointerBase: number,
+  random: Random,
+): Uint8Array {
+  const bound = literal.perConnection
+    ? bindConnection(literal.ops, { uid, pointer: pointerBase + uid * POINTER_STRIDE, random })
+    : literal.ops;
+  return concatBytes(bound.map((op) => (op as { bytes: Uint8Array }).bytes));
+}
+
+function nonTrivial(options: LiteralOptions): UsageError {
+  return new UsageError(
+    `${options.origin}: Non-trivial expressions are not supported`,
+    options.exitCode ?? EXIT.usage,
+  );
+}
+
+/** Parses an option's expression text, with tcpkali's errors naming the option. */
+function parseOption(text: string | Uint8Array, options: LiteralOptions): ContentPart[] {
   const exitCode = options.exitCode ?? EXIT.usage;
   const raw = typeof text === "string" ? encoder.encode(text) : text;
-  let parts: ContentPart[];
   try {
-    parts = parseContent(options.unescape ? unescape(raw) : raw, {
+    return parseContent(options.unescape ? unescape(raw) : raw, {
       unescape: false,
       random: new Random(),
     });
@@ -108,17 +177,6 @@ export function compileLiteral(text: string | Uint8Array, options: LiteralOption
     }
     throw error;
   }
-  const literal: Uint8Array[] = [];
-  for (const part of parts) {
-    if (part.type !== "bytes") {
-      throw new UsageError(
-        `${options.origin}: Non-trivial expressions are not supported`,
-        exitCode,
-      );
-    }
-    literal.push(part.bytes);
-  }
-  return concatBytes(literal);
 }
 
 function concatBytes(runs: Uint8Array[]): Uint8Array {

@@ -113,7 +113,12 @@ export class Engine implements ConnectionHost {
     this.#peers = plan.destinations.map((d) => formatAddress(d.address, d.port));
     this.outputTaps = new OutputTaps(slice);
     // A rejection reaches the worker's unhandledrejection reporter: the run ends with its lines.
-    this.latency = new WorkerLatency(plan.latency, this.counters, (e) => void Promise.reject(e));
+    this.latency = new WorkerLatency(
+      plan.latency,
+      this.counters,
+      (e) => void Promise.reject(e),
+      plan.content.pointerBase,
+    );
     if (this.latency.histograms.message) this.log(2, "Initialized HdrHistogram with size 90216");
   }
 
@@ -365,11 +370,12 @@ export class Engine implements ConnectionHost {
       tcp.setKeepAlive(true);
     } catch { /* the peer may already be gone; the read loop will notice */ }
     const request = outgoing ? this.#upgradeRequest : null;
-    const needsUid = (content?.needsUid ?? false) || (request?.needsUid ?? false);
+    const needsUid = (content?.needsUid ?? false) || (request?.needsUid ?? false) ||
+      this.latency.markerNeedsUid;
     const uid = needsUid ? Atomics.add(this.#uids, 0, 1) + 1 : 0;
     const source = content ? content.forConnection(uid) : null;
     const taps = this.#tapsFor(outgoing);
-    taps.push(...this.latency.tapsFor(source, createdAt));
+    taps.push(...this.latency.tapsFor(source, createdAt, uid));
     let gate: WebSocketSession | undefined;
     if (plan.websocket !== null) {
       gate = new WebSocketSession(this, {

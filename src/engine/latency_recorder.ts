@@ -17,6 +17,8 @@
  * @module
  */
 import { UsageError } from "../cli/usage_error.ts";
+import { connectionLiteralFor } from "../content/template.ts";
+import { Random } from "../content/random.ts";
 import type { MessageSource } from "../content/types.ts";
 import type { LatencyPlan } from "../plan.ts";
 import { type LatencyKind, workerLatencySummary } from "../report/latency_lines.ts";
@@ -184,17 +186,32 @@ export class WorkerLatency {
   #failed = false;
   /** Messages whose latency exceeded 100 s (not recordable). */
   tooLarge = 0;
+  readonly #pointerBase: number;
+  /** The `--latency-marker` bytes when they do not depend on the connection. */
+  #sharedMarker: Uint8Array | null = null;
+  /** Draws a marker's `connection.re`. */
+  readonly #random = new Random();
 
-  constructor(plan: LatencyPlan, counters: Float64Array, fatal: FatalSink) {
+  /** `pointerBase`: the run's, so a marker's `connection.ptr` matches the content's. */
+  constructor(plan: LatencyPlan, counters: Float64Array, fatal: FatalSink, pointerBase = 0) {
     this.plan = plan;
     this.#counters = counters;
     this.#fatal = fatal;
+    this.#pointerBase = pointerBase;
+    if (plan.marker !== null && !plan.marker.perConnection) {
+      this.#sharedMarker = connectionLiteralFor(plan.marker, 0, pointerBase, this.#random);
+    }
     if (plan.connect) this.histograms.connect = new LatencyHistogram();
     if (plan.firstByte) this.histograms.firstbyte = new LatencyHistogram();
     if (plan.marker !== null || plan.messageMarker) {
       this.histograms.message = new LatencyHistogram();
     }
     if (plan.corrected) this.histograms.corrected = new LatencyHistogram();
+  }
+
+  /** Whether the `--latency-marker` names its connection, so connections need a uid. */
+  get markerNeedsUid(): boolean {
+    return this.plan.marker?.perConnection ?? false;
   }
 
   /** Whether any latency is measured. */
@@ -211,7 +228,7 @@ export class WorkerLatency {
    * The taps a new connection needs. `createdAt` is when the connection
    * started (connect start for outgoing, accept for incoming).
    */
-  tapsFor(source: MessageSource | null, createdAt: number): TrafficTap[] {
+  tapsFor(source: MessageSource | null, createdAt: number, uid: number): TrafficTap[] {
     const taps: TrafficTap[] = [];
     const plan = this.plan;
     if (this.histograms.firstbyte) {
@@ -222,7 +239,9 @@ export class WorkerLatency {
     } else if (
       plan.marker !== null && source !== null && source.messageSize > 0 && source.block.length > 0
     ) {
-      taps.push(new LatencyMarkerTap(this, source, plan.marker, plan.markerSkip));
+      const marker = this.#sharedMarker ??
+        connectionLiteralFor(plan.marker, uid, this.#pointerBase, this.#random);
+      taps.push(new LatencyMarkerTap(this, source, marker, plan.markerSkip));
     }
     return taps;
   }

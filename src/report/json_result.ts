@@ -241,7 +241,7 @@ function latencyOptions(l: LatencyPlan): Record<string, unknown> {
   return {
     connect: l.connect,
     firstByte: l.firstByte,
-    marker: l.marker ? escapeBytes(l.marker) : null,
+    marker: l.marker ? escapeBytes(l.marker.source) : null,
     markerSkip: l.markerSkip,
     messageMarker: l.messageMarker,
     percentiles: l.percentiles.map((p) => ({ label: p.label, value: p.value })),

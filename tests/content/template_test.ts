@@ -4,8 +4,10 @@ import { formatMarker, MARKER_BYTES } from "../../src/content/marker.ts";
 import { escapeBytes } from "../../src/content/printable.ts";
 import {
   averageMessageSize,
+  compileConnectionLiteral,
   compileContent,
   compileLiteral,
+  connectionLiteralFor,
   contentFactory,
   hasFirstMessages,
   hasMessages,
@@ -13,6 +15,7 @@ import {
   minMessageSize,
   usesMessageMarker,
 } from "../../src/content/template.ts";
+import { Random } from "../../src/content/random.ts";
 import { arg, compileMessage, latin1, sourceFor, usageErrorOf } from "./helpers.ts";
 
 Deno.test("4.1 order: first messages, then one composite message", () => {
@@ -252,4 +255,25 @@ Deno.test("compileLiteral: -e unescapes the whole string; non-trivial rejected",
     "--message-stop: Failed to parse expression",
   ]);
   assert.equal(bad.exitCode, EXIT.usage);
+});
+
+Deno.test("compileConnectionLiteral: connection.* bound per connection, as its messages", () => {
+  const opts = { unescape: false, origin: "--latency-marker" };
+  const random = new Random(3);
+  const constant = compileConnectionLiteral("PONG", opts);
+  assert.equal(constant.perConnection, false);
+  assert.equal(latin1(connectionLiteralFor(constant, 7, 0, random)), "PONG");
+  const marker = compileConnectionLiteral("R\\{connection.uid}:\\{connection.ptr}", opts);
+  assert.equal(marker.perConnection, true);
+  // The same uid and ptr that connection 7's messages carry.
+  const content = compileMessage("\\{connection.uid}:\\{connection.ptr}");
+  const message = latin1(sourceFor(content, 7).block);
+  const bound = latin1(connectionLiteralFor(marker, 7, content.pointerBase, random));
+  assert.equal(bound, `R${message}`);
+  assert.match(bound, /^R7:0x[0-9a-f]+$/);
+  assert.notEqual(latin1(connectionLiteralFor(marker, 8, content.pointerBase, random)), bound);
+  for (const perMessage of ["\\{re [a-z]}", "\\{message.marker}", '\\{ws.text "x"}']) {
+    const error = usageErrorOf(() => compileConnectionLiteral(`X${perMessage}`, opts));
+    assert.deepEqual(error.lines, ["--latency-marker: Non-trivial expressions are not supported"]);
+  }
 });

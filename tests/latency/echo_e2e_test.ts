@@ -51,6 +51,32 @@ Deno.test("echo: one latency sample per echoed marker; lines in tcpkali's order 
   }
 });
 
+Deno.test("echo: a --latency-marker naming its connection is bound per connection", async () => {
+  const echo = new EchoServer();
+  try {
+    // Connection 1 sends X1Y and looks for 1Y; connection 2 sends X2Y and looks for 2Y.
+    const run = await runKali([
+      "-T2",
+      "-c2",
+      "-m",
+      "X\\{connection.uid}Y",
+      "--latency-marker",
+      "\\{connection.uid}Y",
+      "-r",
+      "50",
+      "-vvv",
+      `127.0.0.1:${echo.port}`,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const answers = workerSum(run.stderr, "worker_data_rcvd") / "X1Y".length;
+    assert.ok(answers > 100, `${answers} answers`);
+    assert.equal(markerSampleCount(run.stderr), answers);
+    assert.ok(percentileLine(run.stdout, "Message latency"), run.stdout);
+  } finally {
+    echo.close();
+  }
+});
+
 Deno.test("echo: more markers than messages is fatal (exit 1)", async () => {
   const echo = new EchoServer();
   try {
