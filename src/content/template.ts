@@ -115,18 +115,15 @@ export function compileConnectionLiteral(
   options: LiteralOptions,
 ): ConnectionLiteral {
   const raw = typeof text === "string" ? encoder.encode(text) : text;
-  const parts = parseOption(raw, options);
+  const source = options.unescape ? unescape(raw) : raw;
+  const parts = parseOption(source, { ...options, unescape: false });
   for (const part of parts) {
     const perConnection = part.type === "uid" || part.type === "ptr" ||
       (part.type === "regex" && part.scope === "connection");
     if (part.type !== "bytes" && !perConnection) throw nonTrivial(options);
   }
   const ops = buildProgram([parts], { websocket: false, masked: false });
-  return {
-    source: options.unescape ? unescape(raw) : raw,
-    ops,
-    perConnection: dependsOnConnection(ops),
-  };
+  return { source, ops, perConnection: dependsOnConnection(ops) };
 }
 
 /**

@@ -186,7 +186,9 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
           break;
         case "messageStop": {
           const lines = messageStopLines(plan.outputs.messageStop!, message, out.live);
-          const plain = messageStopLines(plan.outputs.messageStop!, message, false);
+          const plain = out.live
+            ? messageStopLines(plan.outputs.messageStop!, message, false)
+            : lines;
           fatal ??= new Fatal([lines.stderr], EXIT.messageStop, lines.stdout + "\n", {
             status: "message-stop",
             reason: [plain.stderr, plain.stdout],

@@ -74,19 +74,36 @@ export async function startSServer(certs: CertDir, extra: string[] = []): Promis
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const out = { text: "" };
-  const collect = (text: string) => out.text += text;
+  const output = collectOutput(child);
+  await waitFor(() => output.text.includes("ACCEPT"), "s_server to listen");
+  return { port, stop: () => output.stop("SIGTERM") };
+}
+
+/** A child's stdout and stderr, collected as one text while it runs. */
+interface CollectedOutput {
+  readonly text: string;
+  /** Resolves once both streams ended. */
+  readonly done: Promise<unknown>;
+  /** Sends `signal` (if the child still runs), waits for it to end, returns the text. */
+  stop(signal: Deno.Signal): Promise<string>;
+}
+
+function collectOutput(child: Deno.ChildProcess): CollectedOutput {
+  let text = "";
+  const collect = (piece: string) => text += piece;
   const done = Promise.all([drain(child.stdout, collect), drain(child.stderr, collect)]);
-  await waitFor(() => out.text.includes("ACCEPT"), "s_server to listen");
   return {
-    port,
-    async stop() {
+    get text() {
+      return text;
+    },
+    done,
+    async stop(signal) {
       try {
-        child.kill("SIGTERM");
+        child.kill(signal);
       } catch { /* already gone */ }
       await child.status;
       await done;
-      return out.text;
+      return text;
     },
   };
 }
@@ -131,26 +148,20 @@ http {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const out = { text: "" };
-  const collect = (text: string) => out.text += text;
-  const done = Promise.all([drain(child.stdout, collect), drain(child.stderr, collect)]);
+  const output = collectOutput(child);
   let exited = false;
   child.status.then(() => exited = true);
   await waitFor(() => exited, "nginx", 200).catch(() => {});
   if (exited) {
-    await done;
-    throw new Error(`nginx exited: ${out.text}`);
+    await output.done;
+    throw new Error(`nginx exited: ${output.text}`);
   }
   await waitForPort(port, 10000);
   return {
     port,
     async stop() {
-      try {
-        child.kill("SIGQUIT");
-      } catch { /* already gone */ }
-      await child.status;
-      await done;
-      return out.text + await Deno.readTextFile(`${dir}/nginx-access.log`).catch(() => "");
+      const text = await output.stop("SIGQUIT");
+      return text + await Deno.readTextFile(`${dir}/nginx-access.log`).catch(() => "");
     },
   };
 }
