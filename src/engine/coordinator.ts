@@ -113,7 +113,6 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   }
   const slices = slicePlan(threaded ? plan : { ...plan, workers: 1 }, prefix);
   const workers: EngineHandle[] = [];
-  const latest = new Map<number, Float64Array>();
   const waiters = new Map<string, Set<number>>();
   let wake: () => void = () => {};
   let fatal: Fatal | null = null;
@@ -162,10 +161,15 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
     }
   };
   const send = (message: ToWorker) => workers.forEach((w) => w.postMessage(message));
-  const merged = () => mergeCounters(latest.values());
   /** Every worker's shared counters, read at one instant. */
   const sharedCounters = () =>
     mergeCounters(slices.map((slice) => new Float64Array(slice.counters)));
+  /**
+   * All workers' counters as of the latest snapshot any of them published,
+   * and when. Read at one instant for every worker, so that a connection
+   * whose ends live in different workers is counted alike on both ends.
+   */
+  let sampled: CountFrom = { baseline: newCounters(), since: performance.now() };
 
   slices.forEach((slice, n) => {
     const worker = threaded ? startWorker() : startInline();
@@ -173,7 +177,7 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
       const message = event.data;
       switch (message.type) {
         case "snapshot":
-          latest.set(n, message.counters);
+          sampled = { baseline: sharedCounters(), since: performance.now() };
           latency.absorb(message.latency);
           break;
         case "final":
@@ -239,14 +243,14 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
 
   if (out.live) out.stdout(HIDE_CURSOR);
   const rampStart = performance.now();
-  countFrom = { baseline: newCounters(), since: rampStart };
-  outputs.start(merged);
+  countFrom = sampled = { baseline: newCounters(), since: rampStart };
+  outputs.start(sharedCounters);
   send({ type: "start" });
   if (plan.connections > 0) {
     const deadline = plan.durationMs === null ? null : rampStart + plan.durationMs;
     await until(() => all("ramped"), deadline, () => {
       if (out.live) {
-        out.stderr(`${rampRibbon(merged(), plan.connections, out.columns)}${CLEAR_EOL}\r`);
+        out.stderr(`${rampRibbon(sharedCounters(), plan.connections, out.columns)}${CLEAR_EOL}\r`);
       }
     });
     if (fatal) return failWith(fatal);
@@ -265,10 +269,11 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   }
 
   // As tcpkali, the steady phase counts from the last published snapshot, so
-  // traffic of a short ramp-up (e.g. a WebSocket handshake) is included.
-  const baseline = merged();
-  const steadyStart = performance.now();
-  countFrom = { baseline, since: steadyStart };
+  // traffic of a short ramp-up (e.g. a WebSocket handshake) is included. Its
+  // clock starts at that snapshot too: bytes and seconds cover one window,
+  // however late a busy main thread noticed the ramp-up.
+  countFrom = sampled;
+  const { baseline, since: steadyStart } = countFrom;
   outputs.steady();
   const steadyEnd = plan.durationMs === null ? null : steadyStart + plan.durationMs;
   if (!fatal && !interrupt) {
@@ -281,7 +286,7 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
       }
       if (!out.live) return;
       const now = performance.now();
-      const current = merged();
+      const current = sharedCounters();
       rates.update(current, now);
       out.stderr(
         trafficLine({

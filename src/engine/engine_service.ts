@@ -10,7 +10,7 @@ import { UsageError } from "../cli/usage_error.ts";
 import { Engine } from "./engine.ts";
 import type { FromWorker, ToWorker } from "./worker_protocol.ts";
 
-/** How often counters are published to the main thread. */
+/** How often a snapshot (latency deltas; the counters are shared) is posted. */
 const SNAPSHOT_MS = 50;
 
 /** Handles one message; `fail` reports an error that escaped elsewhere. */
@@ -40,11 +40,7 @@ export function engineService(post: (message: FromWorker) => void): EngineServic
 
   function postSnapshot(): void {
     if (!engine) return;
-    post({
-      type: "snapshot",
-      counters: engine.counters.slice(),
-      latency: engine.latency.takeDeltas(),
-    });
+    post({ type: "snapshot", latency: engine.latency.takeDeltas() });
   }
 
   const handle = (message: ToWorker) => {

@@ -43,7 +43,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: "ready" }
   | { type: "fatal"; lines: string[]; exitCode: number }
-  | { type: "snapshot"; counters: Float64Array; latency?: LatencyDeltas }
+  | { type: "snapshot"; latency?: LatencyDeltas }
   | { type: "ramped" }
   /** Frozen: the last latency deltas (counters are read from shared memory). */
   | { type: "final"; latency?: LatencyDeltas }
