@@ -118,7 +118,7 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   let fatal: Fatal | null = null;
   let interrupt: Interrupt | null = null;
   let interruptLine = "";
-  /** Set once the workers are told to start: fatal ends after it write --json. */
+  /** Where the reported counts start; null until the workers are told to start. */
   let countFrom: CountFrom | null = null;
   const outputs = new RunOutputs(plan, out.stderr);
   const latency = new LatencyMonitor(plan);
@@ -227,13 +227,12 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   const failWith = (f: Fatal) => {
     out.stderr(f.lines.map((l) => prefix + l + "\n").join(""));
     if (f.stdout) out.stdout(f.stdout);
-    if (countFrom) {
-      outputs.stop({
-        ...f.record,
-        counters: sinceBaseline(sharedCounters(), countFrom.baseline),
-        durationSeconds: (performance.now() - countFrom.since) / 1000,
-      });
-    }
+    // Before the start (e.g. a listen address in use) nothing was counted.
+    outputs.stop({
+      ...f.record,
+      counters: countFrom ? sinceBaseline(sharedCounters(), countFrom.baseline) : newCounters(),
+      durationSeconds: countFrom ? (performance.now() - countFrom.since) / 1000 : 0,
+    });
     return finish(f.exitCode);
   };
 

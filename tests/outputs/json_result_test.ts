@@ -213,6 +213,30 @@ Deno.test("--json is written on a fatal error, with status failed and the error 
   }
 });
 
+Deno.test("--json is written when the listen address is in use, before any traffic", async () => {
+  const dir = Deno.makeTempDirSync();
+  const file = `${dir}/result.json`;
+  const taken = Deno.listen({ hostname: "0.0.0.0", port: freePort() });
+  const port = (taken.addr as Deno.NetAddr).port;
+  try {
+    const run = await runKali(["--json", file, "-T1", "-l", String(port)]);
+    assert.equal(run.code, 69, run.stderr);
+    const errorLine = run.stderr.trimEnd().split("\n").at(-1)!;
+    assert.match(errorLine, /Address already in use/);
+    const result = JSON.parse(Deno.readTextFileSync(file));
+    assert.deepEqual(validate(result, schema), []);
+    assert.equal(result.status, "failed");
+    assert.deepEqual(result.reason, [errorLine]);
+    assert.deepEqual(result.report.text, []);
+    assert.equal(result.report.bytesSent, 0);
+    assert.equal(result.report.durationSeconds, 0);
+    assert.deepEqual(result.series, []);
+  } finally {
+    taken.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("--json options carry the TLS settings, file names only", async () => {
   const certs = await makeCertificate();
   const file = `${certs.dir}/result.json`;
