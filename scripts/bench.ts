@@ -36,6 +36,7 @@ import {
 const DEFAULT_MAIN = new URL("../main.ts", import.meta.url).pathname;
 const INSTALL_PEERS = new URL("./install_peers.sh", import.meta.url).pathname;
 const GNU_TIME = "/usr/bin/time";
+const SOCKET_FLOOR = new URL("./socket_floor.ts", import.meta.url).pathname;
 
 /** One line of the results table. */
 export interface Row {
@@ -80,12 +81,12 @@ type KaliOutcome =
 
 const seconds = (quick: boolean, full: number, short: number) => quick ? short : full;
 
-/** Runs kali under GNU time (CPU seconds, peak RSS) and a hard timeout. */
-async function runKali(
+/** Runs a Deno program under GNU time (CPU seconds, peak RSS) and a hard timeout. */
+async function runTimed(
   ctx: Context,
-  args: string[],
+  denoRunArgs: string[],
   options: { durationSeconds: number; watch?: Record<string, RegExp> },
-): Promise<KaliOutcome> {
+): Promise<{ run: ProcessRun; time: TimeResult | null }> {
   const timeFile = `${ctx.dir}/time-${crypto.randomUUID()}.txt`;
   const limit = Math.ceil(options.durationSeconds + 30);
   const run = await runProcess(
@@ -101,9 +102,7 @@ async function runKali(
       String(limit),
       Deno.execPath(),
       "run",
-      "-A",
-      ctx.main,
-      ...args,
+      ...denoRunArgs,
     ],
     { timeoutMs: (limit + 10) * 1000, watch: options.watch, env: { NO_COLOR: "1" } },
   );
@@ -111,6 +110,16 @@ async function runKali(
   try {
     time = parseTimeOutput(await Deno.readTextFile(timeFile));
   } catch { /* no time file */ }
+  return { run, time };
+}
+
+/** Runs kali under GNU time and a hard timeout. */
+async function runKali(
+  ctx: Context,
+  args: string[],
+  options: { durationSeconds: number; watch?: Record<string, RegExp> },
+): Promise<KaliOutcome> {
+  const { run, time } = await runTimed(ctx, ["-A", ctx.main, ...args], options);
   const unsupported = notSupportedReason(run.code, run.stderr);
   if (unsupported) return { kind: "not-measured", reason: `not supported yet: ${unsupported}` };
   const report = parseKaliReport(run.stdout);
@@ -382,6 +391,28 @@ const S3: Scenario = {
   },
 };
 
+/**
+ * Bare Deno's peak RSS per idle loopback connection with a pending read on
+ * both sockets (scripts/socket_floor.ts), measured as S4 measures kali:
+ * `connections` against 1, in KiB. What no Deno program can go below.
+ */
+async function socketFloorKiB(ctx: Context, connections: number, hold: number) {
+  const peak = async (n: number) => {
+    const { run, time } = await runTimed(ctx, [
+      "--allow-net",
+      SOCKET_FLOOR,
+      String(n),
+      String(hold),
+    ], {
+      durationSeconds: hold + 2,
+    });
+    return run.code === 0 && time ? time.maxRssKiB : null;
+  };
+  const one = await peak(1);
+  const many = await peak(connections);
+  return one === null || many === null ? null : (many - one) / connections;
+}
+
 const S4: Scenario = {
   id: "S4",
   title: "held",
@@ -421,6 +452,7 @@ const S4: Scenario = {
     const perConn = kali.time && base.time
       ? (kali.time.maxRssKiB - base.time.maxRssKiB) / connections
       : null;
+    const floor = await socketFloorKiB(ctx, connections, hold);
     return [{
       scenario: "S4",
       what: whats[0][0],
@@ -442,9 +474,9 @@ const S4: Scenario = {
       what: whats[1][0],
       unit: "KiB",
       kali: perConn,
-      reference: null,
-      referenceLabel: "",
-      ratio: null,
+      reference: floor,
+      referenceLabel: "bare Deno floor",
+      ratio: ratioOf(perConn, floor),
       target: "≤ 8 KiB",
       met: perConn === null ? null : perConn <= 8,
       note: perConn === null
