@@ -39,6 +39,11 @@ const SHARED_READ_BYTES = 65536;
 const CONSTANT_BLOCK_BYTES = 1048576;
 /** How long the close phase waits for WebSocket peers to answer a close frame. */
 const CLOSE_HANDSHAKE_MS = 500;
+/**
+ * How much unused connect allowance (in milliseconds of the connect rate)
+ * carries over between connect ticks, which Deno fires every 1-3 ms.
+ */
+const CONNECT_BANK_MS = 5;
 /** A destination is skipped after this many attempts that all failed. */
 const BROKEN_AFTER = 10;
 
@@ -241,7 +246,12 @@ export class Engine implements ConnectionHost {
     const allowed = pacer.allowance(now);
     const opening = Math.min(allowed, Math.max(0, deficit));
     for (let i = 0; i < opening; i++) this.#openOutgoing(this.#nextDestination());
-    if (allowed > 0) pacer.consume(allowed, now); // unused allowance is not banked
+    // Unused allowance is kept for CONNECT_BANK_MS only: a connection that
+    // closes between ticks re-opens at once, yet a mass close re-opens at
+    // the connect rate, never in one burst.
+    const bank = Math.max(1, Math.floor((this.#slice.connectRate * CONNECT_BANK_MS) / 1000));
+    const spend = opening + Math.max(0, allowed - opening - bank);
+    if (spend > 0) pacer.consume(spend, now);
     const tick = Math.min(250, Math.ceil(1000 / this.#slice.connectRate));
     this.#connectTimer = setTimeout(() => this.#connectTick(), tick);
   }
