@@ -137,6 +137,10 @@ export async function buildPlan(
       out.say("WARNING: --write-combine=off makes little sense with --nagle=on.");
     }
   }
+  if (noDelay !== null && tls?.listener) {
+    // Deno.TlsConn has no setNoDelay: say so rather than pretend.
+    out.say("WARNING: --nagle makes no effect on connections accepted over TLS.");
+  }
   if (hasTarget && o.duration !== null && connections > 0) {
     const seconds = connections / o.connectRate;
     const advice = `Decrease --connections=${connections}, or increase --duration=${

@@ -375,10 +375,13 @@ export class Engine implements ConnectionHost {
     createdAt = performance.now(),
   ): void {
     const plan = this.#plan;
-    try {
-      if (plan.noDelay !== null) tcp.setNoDelay(plan.noDelay);
-      tcp.setKeepAlive(true);
-    } catch { /* the peer may already be gone; the read loop will notice */ }
+    // An accepted Deno.TlsConn has neither (build_plan warns about --nagle).
+    if (typeof tcp.setNoDelay === "function") {
+      try {
+        if (plan.noDelay !== null) tcp.setNoDelay(plan.noDelay);
+        tcp.setKeepAlive(true);
+      } catch { /* the peer may already be gone; the read loop will notice */ }
+    }
     const request = outgoing ? this.#upgradeRequest : null;
     const needsUid = (content?.needsUid ?? false) || (request?.needsUid ?? false) ||
       this.latency.markerNeedsUid;

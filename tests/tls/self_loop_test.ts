@@ -56,6 +56,18 @@ Deno.test("TLS with -r: the client sends at the rate (tcpkali quirk 9 fixed)", a
   assert.equal(sent % 5, 0);
 });
 
+Deno.test("--nagle with a TLS listener warns that accepted connections keep Nagle", async () => {
+  const port = freePort();
+  const args = ["--ssl", ...tlsFiles, "-l", `127.0.0.1:${port}`, "-T", "0.2"];
+  const warning = "WARNING: --nagle makes no effect on connections accepted over TLS.";
+  const withNagle = await runKali([...args, "--nagle", "off"]);
+  assert.equal(withNagle.code, 0, withNagle.stderr);
+  assert.equal(withNagle.stderr.split("\n").filter((l) => l === warning).length, 1);
+  const without = await runKali(args);
+  assert.equal(without.code, 0, without.stderr);
+  assert.ok(!without.stderr.includes("--nagle"), without.stderr);
+});
+
 Deno.test("wss: --ws --ssl self-loop", async () => {
   const port = freePort();
   const run = await runKali([
