@@ -165,11 +165,11 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
   const sharedCounters = () =>
     mergeCounters(slices.map((slice) => new Float64Array(slice.counters)));
   /**
-   * All workers' counters as of the latest snapshot any of them published,
-   * and when. Read at one instant for every worker, so that a connection
-   * whose ends live in different workers is counted alike on both ends.
+   * All workers' counters as of the latest snapshot any of them published.
+   * Read at one instant for every worker, so that a connection whose ends
+   * live in different workers is counted alike on both ends.
    */
-  let sampled: CountFrom = { baseline: newCounters(), since: performance.now() };
+  let sampled = newCounters();
 
   slices.forEach((slice, n) => {
     const worker = threaded ? startWorker() : startInline();
@@ -177,7 +177,7 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
       const message = event.data;
       switch (message.type) {
         case "snapshot":
-          sampled = { baseline: sharedCounters(), since: performance.now() };
+          sampled = sharedCounters();
           latency.absorb(message.latency);
           break;
         case "final":
@@ -242,7 +242,7 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
 
   if (out.live) out.stdout(HIDE_CURSOR);
   const rampStart = performance.now();
-  countFrom = sampled = { baseline: newCounters(), since: rampStart };
+  countFrom = { baseline: newCounters(), since: rampStart };
   outputs.start(sharedCounters);
   send({ type: "start" });
   if (plan.connections > 0) {
@@ -267,12 +267,12 @@ export async function runPlan(plan: RunPlan, out: RunOutput): Promise<number> {
     out.stderr(`${prefix}Ramped up to ${plan.connections} connections.\n`);
   }
 
-  // As tcpkali, the steady phase counts from the last published snapshot, so
-  // traffic of a short ramp-up (e.g. a WebSocket handshake) is included. Its
-  // clock starts at that snapshot too: bytes and seconds cover one window,
-  // however late a busy main thread noticed the ramp-up.
-  countFrom = sampled;
-  const { baseline, since: steadyStart } = countFrom;
+  // As tcpkali, the steady phase counts bytes from the last published
+  // snapshot, so traffic of a short ramp-up (e.g. a WebSocket handshake) is
+  // included, and its clock from now: `-c 1 -r 10 -T 2` reports 20 messages.
+  const baseline = sampled;
+  const steadyStart = performance.now();
+  countFrom = { baseline, since: steadyStart };
   outputs.steady();
   const steadyEnd = plan.durationMs === null ? null : steadyStart + plan.durationMs;
   if (!fatal && !interrupt) {
