@@ -74,6 +74,8 @@ export class Engine implements ConnectionHost {
   #startedAllAt: number | null = null;
   #onRamped: () => void = () => {};
   #connectPacer: Pacer | null = null;
+  /** Connect allowance kept between ticks: CONNECT_BANK_MS of the rate, at least 1. */
+  #connectBank = 1;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #cursor: number;
   #health: DestinationHealth[];
@@ -165,6 +167,7 @@ export class Engine implements ConnectionHost {
       return;
     }
     this.#connectPacer = new Pacer(this.#slice.connectRate, performance.now());
+    this.#connectBank = Math.max(1, Math.floor((this.#slice.connectRate * CONNECT_BANK_MS) / 1000));
     this.#connectTick();
   }
 
@@ -246,12 +249,11 @@ export class Engine implements ConnectionHost {
     const allowed = pacer.allowance(now);
     const opening = Math.min(allowed, Math.max(0, deficit));
     for (let i = 0; i < opening; i++) this.#openOutgoing(this.#nextDestination());
+    if (opening > 0) pacer.consume(opening, now);
     // Unused allowance is kept for CONNECT_BANK_MS only: a connection that
     // closes between ticks re-opens at once, yet a mass close re-opens at
     // the connect rate, never in one burst.
-    const bank = Math.max(1, Math.floor((this.#slice.connectRate * CONNECT_BANK_MS) / 1000));
-    const spend = opening + Math.max(0, allowed - opening - bank);
-    if (spend > 0) pacer.consume(spend, now);
+    pacer.keepAtMost(this.#connectBank, now);
     const tick = Math.min(250, Math.ceil(1000 / this.#slice.connectRate));
     this.#connectTimer = setTimeout(() => this.#connectTick(), tick);
   }

@@ -34,6 +34,12 @@ export class Pacer {
     if (now - this.t0 > maxLag) this.t0 = now - maxLag;
   }
 
+  /** Drops allowance beyond `units` at `now`: unused allowance is kept only that far. */
+  keepAtMost(units: number, now: number): void {
+    const earliest = now - (units * 1000) / this.rate;
+    if (this.t0 < earliest) this.t0 = earliest;
+  }
+
   /** Milliseconds from `now` until `units` are allowed (0 if already). */
   delayUntil(units: number, now: number): number {
     const due = this.t0 + (units * 1000) / this.rate;

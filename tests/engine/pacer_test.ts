@@ -43,3 +43,12 @@ Deno.test("delayUntil says when units become due", () => {
   pacer.restart(500);
   assert.equal(pacer.delayUntil(2, 500), 500);
 });
+
+Deno.test("keepAtMost drops unused allowance beyond a bound, and keeps what is below", () => {
+  const pacer = new Pacer(1000, 0);
+  pacer.keepAtMost(5, 100); // 100 owed, 5 kept
+  assert.equal(pacer.allowance(100), 5);
+  assert.equal(pacer.allowance(103), 8);
+  pacer.keepAtMost(20, 103); // 8 owed is under the bound
+  assert.equal(pacer.allowance(103), 8);
+});
