@@ -7,8 +7,7 @@
 import { buildPlan } from "./src/cli/build_plan.ts";
 import { parseArgs } from "./src/cli/options.ts";
 import { requireRunPermissions } from "./src/cli/permission_check.ts";
-import { permissionHint } from "./src/cli/permissions.ts";
-import { UsageError } from "./src/cli/usage_error.ts";
+import { permissionHint, UsageError } from "./src/errors.ts";
 import { runPlan } from "./src/engine/coordinator.ts";
 
 const encoder = new TextEncoder();

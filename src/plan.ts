@@ -15,6 +15,8 @@ export interface Destination {
   port: number;
   /** The operand as typed (`host:port`), used where tcpkali echoes it. */
   operand: string;
+  /** The host part of the operand as typed (the TLS server name). */
+  host: string;
 }
 
 /** How connections speak WebSocket (`--ws`). */
@@ -82,6 +84,14 @@ export interface RunPlan {
   latency: LatencyPlan;
 }
 
+/** One requested percentile. */
+export interface Percentile {
+  /** As typed, minus leading blanks and `+` (`50.0` stays `50.0`). */
+  readonly label: string;
+  /** The number, in [0, 100]. */
+  readonly value: number;
+}
+
 /** What latency is measured and how it is reported. */
 export interface LatencyPlan {
   /** --latency-connect. */
@@ -98,7 +108,7 @@ export interface LatencyPlan {
   /** Marker mode: --message-marker or `\{message.marker}` in the content. */
   messageMarker: boolean;
   /** Report percentiles (tcpkali's default 95/99/99.5 when any latency is on). */
-  percentiles: { label: string; value: number }[];
+  percentiles: Percentile[];
   /** `-r @<Latency>`: search for the best message rate; null: fixed rate. */
   rateSearch: { targetMs: number; label: string } | null;
   /** Also time answers from their intended send time (paced --latency-marker runs). */

@@ -23,11 +23,12 @@ import {
   statsdTarget,
 } from "./outputs_plan.ts";
 import { permittedListen, requireNet } from "./permission_check.ts";
-import { formatAddress, resolveDestination, resolveListen, splitOperand } from "./resolve.ts";
+import { resolveDestination, resolveListen, splitOperand } from "./resolve.ts";
+import { formatAddress } from "../shared/address.ts";
 import { systemLimitWarnings } from "./system_limits.ts";
 import { loadListenerCertificate } from "../transport/tls.ts";
-import { EXIT, UsageError } from "./usage_error.ts";
-import { g } from "../report/format.ts";
+import { EXIT, UsageError } from "../errors.ts";
+import { g } from "../shared/format.ts";
 
 /** Where startup lines go (stderr in the CLI, an array in tests). */
 export interface PlanOutput {

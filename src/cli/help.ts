@@ -4,9 +4,7 @@
  *
  * @module
  */
-
-/** kali's own version; the report format is tcpkali 1.2.0's. */
-export const VERSION = "0.1.0";
+import { VERSION } from "../shared/version.ts";
 
 /** The `--version` line. */
 export function versionText(): string {

@@ -7,14 +7,19 @@
  *
  * @module
  */
-import { compileConnectionLiteral, hasMessages, usesMessageMarker } from "../content/template.ts";
-import type { CompiledContent, ConnectionLiteral } from "../content/template.ts";
+import {
+  compileConnectionLiteral,
+  type CompiledContent,
+  type ConnectionLiteral,
+  hasMessages,
+  usesMessageMarker,
+} from "../content/template.ts";
 import { unescape } from "../content/unescape.ts";
-import type { LatencyPlan } from "../plan.ts";
-import { g } from "../report/format.ts";
-import { DEFAULT_PERCENTILES, parsePercentiles, type Percentile } from "./percentiles.ts";
+import { type LatencyPlan, type Percentile } from "../plan.ts";
+import { g } from "../shared/format.ts";
+import { DEFAULT_PERCENTILES, parsePercentiles } from "./percentiles.ts";
 import { type ParsedValue, parseUnitValue, splitNumber } from "./units.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../errors.ts";
 
 /** What the command line says about latency. */
 export interface LatencyOptions {

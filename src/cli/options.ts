@@ -21,9 +21,8 @@ import {
   percentilesOption,
   rateSearchOption,
 } from "./latency_options.ts";
-import { PermissionError } from "./permissions.ts";
+import { EXIT, readPermittedFile, UsageError } from "../errors.ts";
 import { atoi, parseUnitValue, type UnitKind } from "./units.ts";
-import { EXIT, UsageError } from "./usage_error.ts";
 import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from "../transport/tls.ts";
 
 /** Everything the command line says, validated per option. */
@@ -260,26 +259,6 @@ function unitValue(text: string, kind: UnitKind, complaint: string, optWord: str
   throw new UsageError(complaint);
 }
 
-function readContentFile(name: string): Uint8Array {
-  // Queried first: a read without the permission would prompt on a terminal.
-  if (Deno.permissions.querySync({ name: "read", path: name }).state !== "granted") {
-    throw new PermissionError("read", name);
-  }
-  try {
-    return Deno.readFileSync(name);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) throw error;
-    const reason = error instanceof Deno.errors.NotFound
-      ? "No such file or directory"
-      : error instanceof Deno.errors.PermissionDenied
-      ? "Permission denied"
-      : error instanceof Deno.errors.IsADirectory
-      ? "Is a directory"
-      : (error as Error).message;
-    throw new UsageError(`${name}: ${reason}`, EXIT.dataError);
-  }
-}
-
 /**
  * tcpkali's checks of one `-H` value (behaviour reference 2.3): empty values
  * are ignored with a warning, a first byte that is not a letter is warned
@@ -475,7 +454,7 @@ export function parseArgs(argv: string[], program = "kali"): ParseOutcome {
   });
   flag("-e, --unescape-message-args", () => unescapeNext = true);
   const content = (kind: ContentArg["kind"], fromFile: boolean, option: string) => (v: string) => {
-    const bytes = fromFile ? readContentFile(v) : new TextEncoder().encode(v);
+    const bytes = fromFile ? readPermittedFile(v) : new TextEncoder().encode(v);
     if (fromFile && bytes.length === 0) o.notices.push(`${v}: Warning: file has no content`);
     o.content.push({ kind, bytes, unescape: unescapeNext, origin: fromFile ? v : option });
   };

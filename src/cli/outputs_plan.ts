@@ -6,11 +6,10 @@
  */
 import { lookup } from "node:dns/promises";
 import type { Destination, OutputsPlan, StatsdPlan } from "../plan.ts";
-import { g } from "../report/format.ts";
+import { g } from "../shared/format.ts";
 import type { RawOptions } from "./options.ts";
-import { lookupPermissionError } from "./permissions.ts";
+import { lookupPermissionError, UsageError } from "../errors.ts";
 import { detectSourceAddresses, resolveSourceIps, type SayOutput } from "./source_ip.ts";
-import { UsageError } from "./usage_error.ts";
 
 /**
  * Step 9 of tcpkali's outline: `--statsd-latency-window` against

@@ -9,16 +9,9 @@
  *
  * @module
  */
+import type { Percentile } from "../plan.ts";
 import { splitNumber } from "./units.ts";
-import { UsageError } from "./usage_error.ts";
-
-/** One requested percentile. */
-export interface Percentile {
-  /** As typed, minus leading blanks and `+` (`50.0` stays `50.0`). */
-  readonly label: string;
-  /** The number, in [0, 100]. */
-  readonly value: number;
-}
+import { UsageError } from "../errors.ts";
 
 /** What tcpkali reports when latency is measured and no list was given. */
 export const DEFAULT_PERCENTILES: readonly Percentile[] = [

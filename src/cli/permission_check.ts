@@ -7,7 +7,7 @@
  * @module
  */
 import type { ListenAddress, RunPlan } from "../plan.ts";
-import { PermissionError } from "./permissions.ts";
+import { PermissionError } from "../errors.ts";
 
 /** An address and port to be connected to or bound. */
 export interface NetEndpoint {

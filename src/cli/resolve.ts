@@ -7,8 +7,7 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import type { Destination, ListenAddress } from "../plan.ts";
-import { lookupPermissionError } from "./permissions.ts";
-import { EXIT, UsageError } from "./usage_error.ts";
+import { EXIT, lookupPermissionError, UsageError } from "../errors.ts";
 
 /** `host:port[/path]` split at the first colon; `[v6]:port` also accepted. */
 export interface Operand {
@@ -84,7 +83,12 @@ export async function resolveDestination(
     if (error instanceof Deno.errors.NotCapable) throw error;
     throw new UsageError(`${program}: Resolving ${what}: ${lookupReason(error)}`, EXIT.noHost);
   }
-  return addresses.map((address) => ({ address, port, operand: operand.hostPort }));
+  return addresses.map((address) => ({
+    address,
+    port,
+    operand: operand.hostPort,
+    host: operand.host,
+  }));
 }
 
 /** Resolves `-l [host:]port`; no host means every address, both families. */
@@ -101,10 +105,4 @@ export async function resolveListen(
     throw new UsageError(`getaddrinfo: ${lookupReason(error)}`, EXIT.failure);
   }
   return addresses.map((address) => ({ address, port, dualStack: false }));
-}
-
-/** tcpkali's `[address]:port` form. */
-export function formatAddress(address: string, port: number): string {
-  const plain = address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
-  return `[${plain}]:${port}`;
 }

@@ -7,12 +7,10 @@
  * @module
  */
 import { lookup } from "node:dns/promises";
-import { strerror } from "../engine/errors.ts";
+import { EXIT, lookupPermissionError, strerror, UsageError } from "../errors.ts";
 import type { Destination } from "../plan.ts";
 import { requireNet } from "./permission_check.ts";
-import { lookupPermissionError } from "./permissions.ts";
-import { formatAddress } from "./resolve.ts";
-import { EXIT, UsageError } from "./usage_error.ts";
+import { formatAddress } from "../shared/address.ts";
 
 /** Where startup lines go. */
 export interface SayOutput {

@@ -10,7 +10,7 @@ import { Cursor } from "./cursor.ts";
 import { parseRegex } from "./regex.ts";
 import { generateRegex } from "./regex_generate.ts";
 import type { Random } from "./random.ts";
-import { PermissionError } from "../cli/permissions.ts";
+import { FileReadError, readPermittedFile } from "../errors.ts";
 import { ContentFileError } from "./syntax_error.ts";
 import type { ContentPart, FrameSpec } from "./types.ts";
 import { unescape } from "./unescape.ts";
@@ -254,26 +254,13 @@ function readFileToken(cursor: Cursor, options: ParseOptions): Uint8Array {
 }
 
 /** Reads a whole file; failures become ContentFileError with the OS reason. */
-export function readFileOrFail(path: string): Uint8Array {
-  // Queried first: a read without the permission would prompt on a terminal.
-  if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
-    throw new PermissionError("read", path);
-  }
+function readFileOrFail(path: string): Uint8Array {
   try {
-    const info = Deno.statSync(path);
-    if (info.isDirectory) throw new ContentFileError(path, "Is a directory");
-    return Deno.readFileSync(path);
+    return readPermittedFile(path);
   } catch (error) {
-    if (error instanceof ContentFileError) throw error;
-    throw new ContentFileError(path, osReason(error));
+    if (error instanceof FileReadError) throw new ContentFileError(path, error.reason);
+    throw error;
   }
-}
-
-/** The OS part of a Deno error message: `No such file or directory`. */
-export function osReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const match = /^(.*?) \(os error \d+\)/.exec(message);
-  return match ? match[1] : message;
 }
 
 /** Joins neighbouring byte parts of the same rawness. */

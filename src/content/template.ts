@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { EXIT, UsageError } from "../cli/usage_error.ts";
+import { EXIT, UsageError } from "../errors.ts";
 import { parseContent } from "./expression.ts";
 import { quoteBytes } from "./printable.ts";
 import {

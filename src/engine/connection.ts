@@ -6,17 +6,15 @@
  *
  * @module
  */
-import { formatAddress } from "../cli/resolve.ts";
+import { formatAddress } from "../shared/address.ts";
+import { MSS } from "../shared/tcp.ts";
 import { epochMicrosNow } from "../content/marker.ts";
 import type { MessageSource } from "../content/types.ts";
 import { C } from "../stats/counters.ts";
-import { isClosedByUs, strerror } from "./errors.ts";
+import { isClosedByUs, strerror } from "../errors.ts";
 import { Pacer } from "./pacer.ts";
 import { EARLY_WAKE_MS, type Scheduler, type Wakeable } from "./scheduler.ts";
 import { closeTls } from "../transport/tls.ts";
-
-/** tcpkali's minimal move: messages up to one MSS go out whole. */
-export const MSS = 1460;
 
 /** Why a connection ended. */
 export type CloseReason = "failure" | "lifetime" | "stop";

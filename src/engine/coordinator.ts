@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { EXIT } from "../cli/usage_error.ts";
+import { EXIT } from "../errors.ts";
 import type { RunPlan } from "../plan.ts";
 import { finalReport } from "../report/final_report.ts";
 import type { StopStatus } from "../report/json_result.ts";
 import { messageStopLines, RunOutputs } from "../report/run_outputs.ts";
-import { g } from "../report/format.ts";
+import { g } from "../shared/format.ts";
 import {
   CLEAR_EOL,
   HIDE_CURSOR,

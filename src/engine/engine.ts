@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { formatAddress, splitOperand } from "../cli/resolve.ts";
-import { EXIT, UsageError } from "../cli/usage_error.ts";
+import { formatAddress } from "../shared/address.ts";
+import { EXIT, strerror, UsageError } from "../errors.ts";
 import { type ContentFactory, contentFactory } from "../content/template.ts";
 import type { Destination, RunPlan } from "../plan.ts";
 import { C } from "../stats/counters.ts";
@@ -17,10 +17,9 @@ import {
   type TrafficShape,
   type TrafficTap,
 } from "./connection.ts";
-import { connectBound } from "./bound_socket.ts";
-import { strerror } from "./errors.ts";
+import { connectBound } from "../transport/bound_socket.ts";
 import { OutputTaps } from "./output_taps.ts";
-import { TrafficDumper } from "../report/dump.ts";
+import { TrafficDumper } from "./dump.ts";
 import { WorkerLatency, workerLatencyBlock } from "./latency_recorder.ts";
 import { Pacer } from "./pacer.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -288,7 +287,7 @@ export class Engine implements ConnectionHost {
         tcp = await connectTls({
           hostname: destination.address,
           port: destination.port,
-          serverName: serverName(splitOperand(destination.operand).host),
+          serverName: serverName(destination.host),
           localAddress: sources.length === 0
             ? undefined
             : sources[this.#boundCount++ % sources.length],

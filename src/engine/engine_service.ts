@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { permissionHint } from "../cli/permissions.ts";
-import { UsageError } from "../cli/usage_error.ts";
+import { permissionHint, UsageError } from "../errors.ts";
 import { Engine } from "./engine.ts";
 import type { FromWorker, ToWorker } from "./worker_protocol.ts";
 

@@ -7,13 +7,13 @@
  * @module
  */
 import type { RunPlan } from "../plan.ts";
+import type { LatencyHistograms } from "../stats/latency_kinds.ts";
 import {
-  type LatencyHistograms,
   latencyReportLine,
   latencyReportLines,
   liveLatencyGroup,
 } from "../report/latency_lines.ts";
-import { g } from "../report/format.ts";
+import { g } from "../shared/format.ts";
 import { C } from "../stats/counters.ts";
 import { LatencyHistogram } from "../stats/histogram.ts";
 import { MovingAverage } from "../stats/moving_average.ts";

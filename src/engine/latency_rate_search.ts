@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { g } from "../report/format.ts";
+import { g } from "../shared/format.ts";
 
 /** What a tick of the search asks for. */
 export type SearchStep =

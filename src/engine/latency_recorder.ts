@@ -16,15 +16,15 @@
  *
  * @module
  */
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../errors.ts";
 import { connectionLiteralFor } from "../content/template.ts";
 import { Random } from "../content/random.ts";
 import type { MessageSource } from "../content/types.ts";
 import type { LatencyPlan } from "../plan.ts";
-import { type LatencyKind, workerLatencySummary } from "../report/latency_lines.ts";
+import type { LatencyKind } from "../stats/latency_kinds.ts";
 import { C } from "../stats/counters.ts";
 import { type HistogramDelta, LatencyHistogram } from "../stats/histogram.ts";
-import { percentileTable } from "../stats/latency_table.ts";
+import { percentileTable, workerLatencySummary } from "../stats/latency_table.ts";
 import type { Connection, TrafficTap } from "./connection.ts";
 import { FIFO_LIMIT, SendTimeFifo } from "./latency_fifo.ts";
 import { MarkerScanner } from "./marker_scanner.ts";

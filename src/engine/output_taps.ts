@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { LastReceived, TrafficDumper } from "../report/dump.ts";
+import { LastReceived, TrafficDumper } from "./dump.ts";
 import type { TrafficTap } from "./connection.ts";
 import { type MessageStopHit, messageStopTap, StreamSearch } from "./message_stop.ts";
 import type { WorkerSlice } from "./worker_protocol.ts";

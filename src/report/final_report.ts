@@ -4,8 +4,8 @@
  * @module
  */
 import { C } from "../stats/counters.ts";
-import { byteSize, formatFixed, g } from "./format.ts";
-import { MSS } from "../engine/connection.ts";
+import { byteSize, formatFixed, g } from "../shared/format.ts";
+import { MSS } from "../shared/tcp.ts";
 
 /** What the report is computed from. */
 export interface ReportInput {

@@ -6,14 +6,13 @@
  *
  * @module
  */
-import { VERSION } from "../cli/help.ts";
-import type { Percentile } from "../cli/percentiles.ts";
-import type { LatencyPlan, RunPlan } from "../plan.ts";
+import { VERSION } from "../shared/version.ts";
+import { type LatencyPlan, type Percentile, type RunPlan } from "../plan.ts";
 import { C } from "../stats/counters.ts";
 import type { LatencyHistogram } from "../stats/histogram.ts";
 import { escapeBytes } from "../content/printable.ts";
 import { reportFigures } from "./final_report.ts";
-import { LATENCY_KINDS, type LatencyHistograms } from "./latency_lines.ts";
+import { LATENCY_KINDS, type LatencyHistograms } from "../stats/latency_kinds.ts";
 
 /** Version of the JSON layout; bumped on incompatible changes. */
 export const RESULT_FORMAT = 1;

@@ -1,22 +1,14 @@
 /**
  * The latency parts of tcpkali's output: the final-report lines, the live
- * line's `(c=… fb=… m=… ms⁹⁵ᵖ)` group and the `-vv` worker-exit summaries.
+ * line's `(c=… fb=… m=… ms⁹⁵ᵖ)` group.
  * Figures are milliseconds at tcpkali's 0.1 ms resolution, printed `%.1f`.
  *
  * @module
  */
-import { formatFixed } from "./format.ts";
-import type { Percentile } from "../cli/percentiles.ts";
+import { formatFixed } from "../shared/format.ts";
+import type { Percentile } from "../plan.ts";
 import type { LatencyHistogram } from "../stats/histogram.ts";
-
-/** The latency measurements, in tcpkali's reporting order. */
-export const LATENCY_KINDS = ["connect", "firstbyte", "message"] as const;
-
-/** One latency measurement: TCP connect, first byte, or message (marker). */
-export type LatencyKind = typeof LATENCY_KINDS[number];
-
-/** The histograms of the enabled measurements; absent means not measured. */
-export type LatencyHistograms = Partial<Record<LatencyKind, LatencyHistogram>>;
+import { LATENCY_KINDS, type LatencyHistograms, type LatencyKind } from "../stats/latency_kinds.ts";
 
 const REPORT_TITLES: Record<LatencyKind, string> = {
   connect: "TCP connect latency",
@@ -67,24 +59,4 @@ export function liveLatencyGroup(histograms: LatencyHistograms): string {
     group += `${LIVE_TAGS[kind]}=${value} `;
   }
   return group === "" ? "" : ` (${group}ms⁹⁵ᵖ)`;
-}
-
-/**
- * A worker's `-vv` exit summary of one histogram (tcpkali lists connect and
- * marker latency only):
- * `  Connect latency:` then `    0.1 latency_95_ms` … `latency_max_ms`.
- */
-export function workerLatencySummary(
-  kind: "connect" | "message",
-  histogram: LatencyHistogram,
-): string[] {
-  const figure = (ms: number, name: string) => `    ${formatFixed(ms, 1)} latency_${name}_ms`;
-  return [
-    kind === "connect" ? "  Connect latency:" : "  Marker latency:",
-    figure(histogram.percentileMs(95), "95"),
-    figure(histogram.percentileMs(99), "99"),
-    figure(histogram.percentileMs(99.5), "99_5"),
-    figure(histogram.meanMs(), "mean"),
-    figure(histogram.maxMs(), "max"),
-  ];
 }

@@ -7,9 +7,8 @@
  *
  * @module
  */
-import type { Percentile } from "../cli/percentiles.ts";
+import { type Percentile, type RunPlan } from "../plan.ts";
 import { escapeBytes } from "../content/printable.ts";
-import type { RunPlan } from "../plan.ts";
 import {
   buildResult,
   type ReportStatus,
@@ -18,7 +17,7 @@ import {
   type StopStatus,
   writeResult,
 } from "./json_result.ts";
-import type { LatencyHistograms } from "./latency_lines.ts";
+import type { LatencyHistograms } from "../stats/latency_kinds.ts";
 import { StatsdSender } from "./statsd_sender.ts";
 
 /** StatsD and live sampling cadence (tcpkali: 0.25 s). */

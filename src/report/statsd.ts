@@ -7,9 +7,9 @@
  *
  * @module
  */
-import type { Percentile } from "../cli/percentiles.ts";
-import { formatFixed } from "./format.ts";
-import { LATENCY_KINDS, type LatencyHistograms } from "./latency_lines.ts";
+import type { Percentile } from "../plan.ts";
+import { formatFixed } from "../shared/format.ts";
+import { LATENCY_KINDS, type LatencyHistograms } from "../stats/latency_kinds.ts";
 
 /** Largest datagram payload tcpkali sends (its 512-byte buffer keeps a NUL). */
 export const MAX_DATAGRAM_BYTES = 511;

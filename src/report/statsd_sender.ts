@@ -18,12 +18,11 @@
  * @module
  */
 import dgram from "node:dgram";
-import type { Percentile } from "../cli/percentiles.ts";
-import type { StatsdPlan } from "../plan.ts";
+import { type Percentile, type StatsdPlan } from "../plan.ts";
 import { C } from "../stats/counters.ts";
 import type { LatencyHistogram } from "../stats/histogram.ts";
 import { MovingAverage } from "../stats/moving_average.ts";
-import { LATENCY_KINDS, type LatencyHistograms } from "./latency_lines.ts";
+import { LATENCY_KINDS, type LatencyHistograms } from "../stats/latency_kinds.ts";
 import {
   encodeStatsdBatch,
   latencyMetrics,

@@ -1,12 +1,13 @@
 /**
- * The `-vvv` percentile table of a latency histogram, in HdrHistogram's
- * "classic" layout as tcpkali prints it in a worker's exit block (values in
- * ms).
+ * A worker's exit block of latency (tcpkali prints it at `-vv`): the
+ * summary figures, and at `-vvv` the percentile table in HdrHistogram's
+ * "classic" layout (values in ms).
  *
  * @module
  */
 import { decodeFromCompressedBase64, type JsHistogram } from "hdr-histogram-js";
 import type { LatencyHistogram } from "./histogram.ts";
+import { formatFixed } from "../shared/format.ts";
 
 /** Percentile ticks per half distance, as tcpkali's `hdr_percentiles_print(…, 5, …)`. */
 const TICKS_PER_HALF_DISTANCE = 5;
@@ -38,4 +39,24 @@ export function percentileTable(histogram: LatencyHistogram): string[] {
   } finally {
     decoded.destroy();
   }
+}
+
+/**
+ * A worker's `-vv` exit summary of one histogram (tcpkali lists connect and
+ * marker latency only):
+ * `  Connect latency:` then `    0.1 latency_95_ms` … `latency_max_ms`.
+ */
+export function workerLatencySummary(
+  kind: "connect" | "message",
+  histogram: LatencyHistogram,
+): string[] {
+  const figure = (ms: number, name: string) => `    ${formatFixed(ms, 1)} latency_${name}_ms`;
+  return [
+    kind === "connect" ? "  Connect latency:" : "  Marker latency:",
+    figure(histogram.percentileMs(95), "95"),
+    figure(histogram.percentileMs(99), "99"),
+    figure(histogram.percentileMs(99.5), "99_5"),
+    figure(histogram.meanMs(), "mean"),
+    figure(histogram.maxMs(), "max"),
+  ];
 }

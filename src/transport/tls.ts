@@ -19,9 +19,8 @@
  */
 import { isIP } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
-import { type BoundConn, settleConnect } from "../engine/bound_socket.ts";
-import { PermissionError } from "../cli/permissions.ts";
-import { EXIT, UsageError } from "../cli/usage_error.ts";
+import { type BoundConn, settleConnect } from "./bound_socket.ts";
+import { EXIT, FileReadError, readPermittedFile, UsageError } from "../errors.ts";
 
 /** tcpkali's default certificate file, relative to the working directory. */
 export const DEFAULT_CERT_FILE = "cert.pem";
@@ -41,15 +40,11 @@ export interface ListenerCertificate {
 }
 
 function readPem(file: string, complaint: string): string {
-  // Queried first: a read without the permission would prompt on a terminal.
-  if (Deno.permissions.querySync({ name: "read", path: file }).state !== "granted") {
-    throw new PermissionError("read", file);
-  }
   try {
-    return Deno.readTextFileSync(file);
+    return new TextDecoder().decode(readPermittedFile(file));
   } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) throw error;
-    throw new UsageError(`${file}: ${complaint}`, EXIT.usage);
+    if (error instanceof FileReadError) throw new UsageError(`${file}: ${complaint}`, EXIT.usage);
+    throw error;
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { buildPlan, defaultWorkers } from "../../src/cli/build_plan.ts";
 import { parseArgs } from "../../src/cli/options.ts";
-import { UsageError } from "../../src/cli/usage_error.ts";
+import { UsageError } from "../../src/errors.ts";
 import type { RunPlan } from "../../src/plan.ts";
 
 async function plan(...argv: string[]): Promise<{ plan: RunPlan; said: string[] }> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseArgs, type RawOptions } from "../../src/cli/options.ts";
-import { UsageError } from "../../src/cli/usage_error.ts";
+import { UsageError } from "../../src/errors.ts";
 
 function run(...argv: string[]): RawOptions {
   const outcome = parseArgs(argv);

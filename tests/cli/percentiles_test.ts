@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DEFAULT_PERCENTILES, parsePercentiles } from "../../src/cli/percentiles.ts";
-import { UsageError } from "../../src/cli/usage_error.ts";
+import { UsageError } from "../../src/errors.ts";
 
 const labels = (text: string) => parsePercentiles(text).map((p) => p.label);
 const values = (text: string) => parsePercentiles(text).map((p) => p.value);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EXIT } from "../../src/cli/usage_error.ts";
+import { EXIT } from "../../src/errors.ts";
 import { compileContent } from "../../src/content/template.ts";
 import { arg, compileMessage, latin1, sourceFor, usageErrorOf } from "./helpers.ts";
 

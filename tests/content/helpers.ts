@@ -1,5 +1,5 @@
 /** Shared helpers for content tests. */
-import { UsageError } from "../../src/cli/usage_error.ts";
+import { UsageError } from "../../src/errors.ts";
 import {
   compileContent,
   type CompiledContent,

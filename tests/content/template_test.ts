@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EXIT } from "../../src/cli/usage_error.ts";
+import { EXIT } from "../../src/errors.ts";
 import { formatMarker, MARKER_BYTES } from "../../src/content/marker.ts";
 import { escapeBytes } from "../../src/content/printable.ts";
 import {

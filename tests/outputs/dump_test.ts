@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { freePort, runKali } from "../_helpers/kali.ts";
-import { LastReceived, TrafficDumper } from "../../src/report/dump.ts";
+import { LastReceived, TrafficDumper } from "../../src/engine/dump.ts";
 import { StreamSearch } from "../../src/engine/message_stop.ts";
 import type { Connection } from "../../src/engine/connection.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { finalReport } from "../../src/report/final_report.ts";
-import { byteSize, g } from "../../src/report/format.ts";
+import { byteSize, g } from "../../src/shared/format.ts";
 import { C, newCounters } from "../../src/stats/counters.ts";
 
 Deno.test("byte sizes switch units where tcpkali does", () => {

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { DEFAULT_PERCENTILES, parsePercentiles } from "../../src/cli/percentiles.ts";
-import { formatFixed } from "../../src/report/format.ts";
+import { formatFixed } from "../../src/shared/format.ts";
 import {
   latencyReportLine,
   latencyReportLines,
   liveLatencyGroup,
-  workerLatencySummary,
 } from "../../src/report/latency_lines.ts";
+import { workerLatencySummary } from "../../src/stats/latency_table.ts";
 import { LatencyHistogram } from "../../src/stats/histogram.ts";
 
 function filled(samples: number[]): LatencyHistogram {

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { PermissionError } from "../../src/cli/permissions.ts";
-import { UsageError } from "../../src/cli/usage_error.ts";
+import { PermissionError, UsageError } from "../../src/errors.ts";
 import { listenTls, loadListenerCertificate, serverName } from "../../src/transport/tls.ts";
 import { makeCertificate } from "./_peers.ts";
 

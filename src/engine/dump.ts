@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { Connection, TrafficTap } from "../engine/connection.ts";
+import type { Connection, TrafficTap } from "./connection.ts";
 import type { DumpPlan } from "../plan.ts";
 import { dumpLine, escapeBytes } from "../content/printable.ts";
 
