@@ -1,69 +1,44 @@
 /**
- * kali: a fast TCP load generator and sink, tcpkali-compatible.
- * argv -> plan -> run -> report -> exit code; nothing else.
+ * kali: a fast TCP and WebSocket load generator and sink, tcpkali-compatible.
+ * The command tree: `kali [run] [options] host:port...` (tcpkali's command
+ * line), `kali help`; each command is one module under src/commands/.
  *
  * @module
  */
-import { buildPlan } from "./src/cli/build_plan.ts";
-import { parseArgs } from "./src/cli/options.ts";
-import { requireRunPermissions } from "./src/cli/permission_check.ts";
+import { helpCommand } from "./src/commands/help.ts";
+import { runCommand } from "./src/commands/run.ts";
+import { processTerminal, type Terminal } from "./src/commands/terminal.ts";
 import { permissionHint, UsageError } from "./src/errors.ts";
-import { runPlan } from "./src/engine/coordinator.ts";
 
-const encoder = new TextEncoder();
-const stdout = (text: string) => writeAll(Deno.stdout, text);
-const stderr = (text: string) => writeAll(Deno.stderr, text);
-
-function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): void {
-  let bytes = encoder.encode(text);
-  while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
-}
-
-function utf8Locale(): boolean {
-  const granted = Deno.permissions.querySync({ name: "env", variable: "LANG" }).state === "granted";
-  return granted && /utf-?8/i.test(Deno.env.get("LANG") ?? "");
-}
-
-/** The terminal's width; 80 when it reports none (a pty without a size, e.g. under `script`). */
-function terminalColumns(): number {
-  try {
-    return Deno.consoleSize().columns || 80;
-  } catch {
-    return 80;
-  }
-}
+/** The subcommands; any other first word is tcpkali's command line. */
+const COMMANDS: Record<string, (args: string[], io: Terminal) => number | Promise<number>> = {
+  run: runCommand,
+  help: helpCommand,
+};
 
 /** Runs kali with `args`; resolves to the exit code. */
-export async function main(args: string[]): Promise<number> {
+export async function main(args: string[], io: Terminal = processTerminal()): Promise<number> {
   try {
-    const parsed = parseArgs(args);
-    if (parsed.kind === "exit") {
-      stdout(parsed.stdout);
-      return parsed.exitCode;
-    }
-    const plan = await buildPlan(parsed.options, { say: (line) => stderr(line + "\n") });
-    requireRunPermissions(plan);
-    const live = Deno.stdout.isTerminal();
-    return await runPlan(plan, {
-      stdout,
-      stderr,
-      live,
-      columns: live ? terminalColumns() : 80,
-      utf8: live && utf8Locale(),
-    });
+    const command = COMMANDS[args[0]];
+    return command ? await command(args.slice(1), io) : await runCommand(args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      stderr(error.lines.map((line) => line + "\n").join(""));
-      if (error.stdout) stdout(error.stdout);
-      return error.exitCode;
-    }
-    const hint = permissionHint(error);
-    if (hint) {
-      stderr(hint + "\n");
-      return 1;
-    }
-    throw error;
+    return failure(error, io);
   }
+}
+
+/** One clear line (or tcpkali's lines) for an error that ends the command, and its exit code. */
+function failure(error: unknown, io: Terminal): number {
+  if (error instanceof UsageError) {
+    io.stderr(error.lines.map((line) => line + "\n").join(""));
+    if (error.stdout) io.stdout(error.stdout);
+    return error.exitCode;
+  }
+  const hint = permissionHint(error);
+  if (hint) {
+    io.stderr(hint + "\n");
+    return 1;
+  }
+  throw error;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -6,6 +6,8 @@
 import { C } from "../stats/counters.ts";
 import { byteSize, formatFixed, g } from "../shared/format.ts";
 import { MSS } from "../shared/tcp.ts";
+import type { RunResult } from "../stats/result.ts";
+import { measuredLatencyLines } from "./latency_lines.ts";
 
 /** What the report is computed from. */
 export interface ReportInput {
@@ -40,7 +42,7 @@ export interface ReportFigures {
   mssPerOpOut: number;
 }
 
-/** Computes the report's figures as tcpkali defines them (behaviour reference 11.2). */
+/** Computes the report's figures as tcpkali defines them. */
 export function reportFigures(counters: Float64Array, durationSeconds: number): ReportFigures {
   const c = counters;
   const d = durationSeconds > 0 ? durationSeconds : 1e-9;
@@ -95,4 +97,14 @@ export function finalReport(input: ReportInput): string[] {
   lines.push(...input.latencyLines);
   lines.push(`Test duration: ${g(input.durationSeconds)} s.`);
   return lines;
+}
+
+/** The report of a run's result; `messageRate`: marker mode's message-rate line. */
+export function resultReport(result: RunResult, messageRate: boolean): string[] {
+  return finalReport({
+    counters: result.counters,
+    durationSeconds: result.durationSeconds,
+    messageRate,
+    latencyLines: measuredLatencyLines(result.histograms, result.percentiles),
+  });
 }

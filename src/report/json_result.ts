@@ -12,39 +12,11 @@ import { C } from "../stats/counters.ts";
 import type { LatencyHistogram } from "../stats/histogram.ts";
 import { escapeBytes } from "../content/printable.ts";
 import { reportFigures } from "./final_report.ts";
-import { LATENCY_KINDS, type LatencyHistograms } from "../stats/latency_kinds.ts";
+import { LATENCY_KINDS } from "../stats/latency_kinds.ts";
+import type { RunResult } from "../stats/result.ts";
 
 /** Version of the JSON layout; bumped on incompatible changes. */
 export const RESULT_FORMAT = 1;
-
-/** How a run that printed its final report ended. */
-export type ReportStatus =
-  | "completed"
-  | "interrupted"
-  | "ramp-up-failed"
-  | "rate-search-failed";
-
-/** How a run ended without its report: `--message-stop` (exit 2) or a fatal error. */
-export type StopStatus = "message-stop" | "failed";
-
-/** How the run ended. */
-export type RunStatus = ReportStatus | StopStatus;
-
-/** One per-second sample. Byte and message figures are for that second only. */
-export interface SeriesPoint {
-  /** Seconds since the workers were started (end of this sample). */
-  t: number;
-  phase: "ramp-up" | "steady";
-  connectionsIn: number;
-  connectionsOut: number;
-  connecting: number;
-  bytesSent: number;
-  bytesReceived: number;
-  messagesSent: number;
-  messagesReceived: number;
-  /** Cumulative latency percentiles (ms) per measured kind, at this time. */
-  latency?: Record<string, Record<string, number>>;
-}
 
 /** Latency figures of one measurement. */
 export interface LatencyResult {
@@ -57,96 +29,14 @@ export interface LatencyResult {
   histogram: string;
 }
 
-/** Collects per-second samples during the run. */
-export class ResultRecorder {
-  readonly series: SeriesPoint[] = [];
-  readonly startedAt = new Date();
-  #startMs = 0;
-  #nextMs = 0;
-  #previous: Float64Array | null = null;
-  #phase: SeriesPoint["phase"] = "ramp-up";
-  #latency: (() => LatencyHistograms) | null = null;
-  #percentiles: readonly Percentile[] = [];
-
-  /** Starts the clock (when the workers are told to start). */
-  start(counters: Float64Array, nowMs: number): void {
-    this.#startMs = nowMs;
-    this.#nextMs = nowMs + 1000;
-    this.#previous = counters.slice();
-  }
-
-  /** Where latency comes from, once latency is measured. */
-  setLatency(histograms: () => LatencyHistograms, percentiles: readonly Percentile[]): void {
-    this.#latency = histograms;
-    this.#percentiles = percentiles;
-  }
-
-  /** Marks the start of the steady phase. */
-  steady(): void {
-    this.#phase = "steady";
-  }
-
-  /** Called often (every 0.25 s); records a point when a second has passed. */
-  tick(counters: Float64Array, nowMs: number): void {
-    if (this.#previous === null || nowMs < this.#nextMs) return;
-    this.#nextMs += 1000 * Math.max(1, Math.floor((nowMs - this.#nextMs) / 1000) + 1);
-    const p = this.#previous;
-    const point: SeriesPoint = {
-      t: round3((nowMs - this.#startMs) / 1000),
-      phase: this.#phase,
-      connectionsIn: counters[C.openIn],
-      connectionsOut: counters[C.openOut],
-      connecting: counters[C.connecting],
-      bytesSent: counters[C.bytesSent] - p[C.bytesSent],
-      bytesReceived: counters[C.bytesReceived] - p[C.bytesReceived],
-      messagesSent: counters[C.messagesSent] - p[C.messagesSent],
-      messagesReceived: counters[C.messagesReceived] - p[C.messagesReceived],
-    };
-    if (this.#latency) {
-      const latency: Record<string, Record<string, number>> = {};
-      const histograms = this.#latency();
-      for (const kind of LATENCY_KINDS) {
-        const h = histograms[kind];
-        if (!h || h.count === 0) continue;
-        latency[kind] = Object.fromEntries(
-          this.#percentiles.map((q) => [q.label, h.percentileMs(q.value)]),
-        );
-      }
-      point.latency = latency;
-    }
-    this.series.push(point);
-    this.#previous = counters.slice();
-  }
-
-  /** Final latency, when measured. */
-  latency(): LatencyHistograms | null {
-    return this.#latency ? this.#latency() : null;
-  }
-
-  /** The percentiles the report uses. */
-  get percentiles(): readonly Percentile[] {
-    return this.#percentiles;
-  }
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
-
-/** What the final result is made of. */
+/** What the result file is made of. */
 export interface ResultInput {
   plan: RunPlan;
-  recorder: ResultRecorder;
-  status: RunStatus;
+  result: RunResult;
   /** The lines kali printed about why the run ended, without terminal colours. */
   reason: string[];
-  /** Steady-phase counters (as reported), or from the start if it never began. */
-  counters: Float64Array;
-  durationSeconds: number;
   /** The text report lines, as printed; empty when no report was. */
   reportLines: string[];
-  /** Whether the report has the message-rate line. */
-  messageRate: boolean;
 }
 
 function latencyResult(h: LatencyHistogram, percentiles: readonly Percentile[]): LatencyResult {
@@ -162,29 +52,28 @@ function latencyResult(h: LatencyHistogram, percentiles: readonly Percentile[]):
 
 /** The result object written by `--json`. */
 export function buildResult(input: ResultInput): Record<string, unknown> {
-  const { plan, counters: c } = input;
-  const figures = reportFigures(c, input.durationSeconds);
+  const { plan, result } = input;
+  const c = result.counters;
+  const messageRate = plan.latency.messageMarker;
+  const figures = reportFigures(c, result.durationSeconds);
   const latency: Record<string, LatencyResult> = {};
-  const histograms = input.recorder.latency();
-  if (histograms) {
-    for (const kind of LATENCY_KINDS) {
-      const h = histograms[kind];
-      if (h) latency[kind] = latencyResult(h, input.recorder.percentiles);
-    }
+  for (const kind of LATENCY_KINDS) {
+    const h = result.histograms[kind];
+    if (h) latency[kind] = latencyResult(h, result.percentiles);
   }
   return {
     kali: { version: VERSION, format: RESULT_FORMAT },
-    startedAt: input.recorder.startedAt.toISOString(),
-    status: input.status,
+    startedAt: (result.startedAt ?? new Date()).toISOString(),
+    status: result.status,
     reason: input.reason,
     argv: plan.outputs.argv,
     options: optionsResult(plan),
     report: {
       text: input.reportLines,
-      durationSeconds: input.durationSeconds,
+      durationSeconds: result.durationSeconds,
       ...figures,
-      messageRateIn: input.messageRate ? figures.messageRateIn : null,
-      messageRateOut: input.messageRate ? figures.messageRateOut : null,
+      messageRateIn: messageRate ? figures.messageRateIn : null,
+      messageRateOut: messageRate ? figures.messageRateOut : null,
       reads: c[C.reads],
       writes: c[C.writes],
       messagesSent: c[C.messagesSent],
@@ -197,7 +86,7 @@ export function buildResult(input: ResultInput): Record<string, unknown> {
       connectionTimeouts: c[C.timeouts],
       latency,
     },
-    series: input.recorder.series,
+    series: result.series,
   };
 }
 

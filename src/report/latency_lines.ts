@@ -8,6 +8,7 @@
 import { formatFixed } from "../shared/format.ts";
 import type { Percentile } from "../plan.ts";
 import type { LatencyHistogram } from "../stats/histogram.ts";
+import type { MeasuredHistograms } from "../stats/result.ts";
 import { LATENCY_KINDS, type LatencyHistograms, type LatencyKind } from "../stats/latency_kinds.ts";
 
 const REPORT_TITLES: Record<LatencyKind, string> = {
@@ -59,4 +60,23 @@ export function liveLatencyGroup(histograms: LatencyHistograms): string {
     group += `${LIVE_TAGS[kind]}=${value} `;
   }
   return group === "" ? "" : ` (${group}ms⁹⁵ᵖ)`;
+}
+
+/**
+ * The final report's latency lines in tcpkali's order, then kali's
+ * `Corrected message latency at percentiles: …` right after the message line.
+ */
+export function measuredLatencyLines(
+  histograms: MeasuredHistograms,
+  percentiles: readonly Percentile[],
+): string[] {
+  const { connect, firstbyte, message, corrected } = histograms;
+  const lines = latencyReportLines({ connect, firstbyte, message }, percentiles);
+  if (corrected) {
+    lines.push(
+      "Corrected " +
+        latencyReportLine("message", corrected, percentiles).replace(/^Message/, "message"),
+    );
+  }
+  return lines;
 }

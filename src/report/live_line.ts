@@ -5,6 +5,9 @@
  * @module
  */
 import { C } from "../stats/counters.ts";
+import type { RunSample } from "../stats/result.ts";
+import { MESSAGES, TrafficRates } from "../stats/traffic_rates.ts";
+import { liveLatencyGroup } from "./latency_lines.ts";
 
 /** Clear to end of line (xterm `el`). */
 export const CLEAR_EOL = "\x1b[K";
@@ -55,4 +58,89 @@ export function trafficLine(t: LiveTraffic): string {
   return `${clock}Traffic ${t.mbpsIn.toFixed(3)}↓, ${
     t.mbpsOut.toFixed(3)
   }↑ Mbps ${conns}${t.latency}`;
+}
+
+/** Where the live display draws, and how. */
+export interface LiveOptions {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Connections the ramp-up ribbon counts towards. */
+  connections: number;
+  columns: number;
+  utf8: boolean;
+  /** Marker mode: the steady line shows message rates. */
+  messageRate: boolean;
+}
+
+/**
+ * The live display on a terminal: the ramp-up ribbon, then the steady
+ * traffic line with its message-rate and latency groups, redrawn in place
+ * on every sample.
+ */
+export class LiveDisplay {
+  readonly #options: LiveOptions;
+  #bytes: TrafficRates | null = null;
+  #messages: TrafficRates | null = null;
+
+  constructor(options: LiveOptions) {
+    this.#options = options;
+  }
+
+  /** The workers were told to start: hide the cursor. */
+  started(): void {
+    this.#options.stdout(HIDE_CURSOR);
+  }
+
+  /** The steady phase began: rates count from `baseline`. */
+  steady(baseline: Float64Array, now: number): void {
+    this.#bytes = new TrafficRates(baseline, now);
+  }
+
+  /** Redraws the line from one sample. */
+  draw(sample: RunSample): void {
+    const o = this.#options;
+    if (sample.phase === "ramp-up" || !this.#bytes) {
+      o.stderr(`${rampRibbon(sample.counters, o.connections, o.columns)}${CLEAR_EOL}\r`);
+      return;
+    }
+    const { now, counters } = sample;
+    this.#bytes.update(counters, now);
+    const line = trafficLine({
+      counters,
+      mbpsIn: this.#bytes.mbpsIn(now),
+      mbpsOut: this.#bytes.mbpsOut(now),
+      progress: sample.progress,
+      utf8: o.utf8,
+      latency: this.#groups(sample),
+    });
+    o.stderr(line + `${CLEAR_EOL}\r`);
+  }
+
+  /** Clears the line for the report and shows the cursor again. */
+  finish(): void {
+    this.#options.stderr(CLEAR_EOL);
+  }
+
+  /** Restores the cursor (the run is over, however it ended). */
+  restoreCursor(): void {
+    this.#options.stdout(SHOW_CURSOR);
+  }
+
+  /** ` (R↓ S↑ mps)` in marker mode, then the latency group; "" without latency. */
+  #groups(sample: RunSample): string {
+    const { histograms, counters, now } = sample;
+    if (Object.keys(histograms).length === 0) return "";
+    let groups = "";
+    if (this.#options.messageRate) {
+      // Averages start with the steady phase's first sample.
+      this.#messages ??= new TrafficRates(counters, now, MESSAGES);
+      this.#messages.update(counters, now);
+      const rates = this.#messages;
+      groups += ` (${rates.inPerSecond(now).toFixed(0)}↓ ${
+        rates.outPerSecond(now).toFixed(0)
+      }↑ mps)`;
+    }
+    const { connect, firstbyte, message } = histograms;
+    return groups + liveLatencyGroup({ connect, firstbyte, message });
+  }
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { RateSearch } from "../../src/engine/latency_rate_search.ts";
+import { rateProbeLine } from "../../src/report/progress.ts";
+import { RateSearch } from "../../src/run/rate_search.ts";
 
 /** Drives a search with a fake clock (0.25 s ticks) against latency = f(rate). */
 function drive(targetMs: number, latencyAt: (rate: number) => number, maxSeconds: number) {
@@ -7,7 +8,7 @@ function drive(targetMs: number, latencyAt: (rate: number) => number, maxSeconds
   const lines: string[] = [];
   for (let now = 250; now <= maxSeconds * 1000; now += 250) {
     const step = search.tick(now, () => latencyAt(search.rate));
-    if (step.kind === "attempt") lines.push(step.line);
+    if (step.kind === "attempt") lines.push(rateProbeLine(step));
     if (step.kind === "succeeded" || step.kind === "failed") return { step, lines, now };
   }
   return { step: null, lines, now: maxSeconds * 1000 };

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { engineService } from "./engine_service.ts";
-import type { FromWorker, ToWorker } from "./worker_protocol.ts";
+import { engineService } from "../engine/engine_service.ts";
+import type { FromWorker, ToWorker } from "../engine/worker_protocol.ts";
 
 const WORKER_URL = new URL("../../workers/engine_worker.ts", import.meta.url);
 /** The local module folders a worker loads (its imports live under src/). */

@@ -1,7 +1,7 @@
 /**
  * `-r @<Latency>`: the search for the highest per-connection message rate
  * whose 95th-percentile message latency stays under a target, as tcpkali's
- * rate modulator does it (behaviour reference 5.6): every second it reads
+ * rate modulator does it: every second it reads
  * the latency at the current rate; every ten seconds it quadruples the rate
  * (ramp-up) or halves the bracket around the best rate (binary search),
  * with a budget of 15 binary steps.
@@ -11,24 +11,18 @@
  *
  * @module
  */
-import { g } from "../shared/format.ts";
 
 /** What a tick of the search asks for. */
 export type SearchStep =
   | { kind: "ongoing" }
-  /** Switch every connection to `rate` msg/s and print `line` (stderr). */
-  | { kind: "attempt"; rate: number; line: string }
+  /** Switch every connection to `rate` msg/s, the best lying in `min..max`. */
+  | { kind: "attempt"; rate: number; min: number; max: number }
   | { kind: "succeeded"; rate: number }
   | { kind: "failed" };
 
 const SHORT_MS = 1000;
 const LONG_MS = 10000;
 const BINARY_STEPS = 15;
-
-/** C's `%g`, with `inf` for infinity. */
-function cg(value: number): string {
-  return value === Infinity ? "inf" : g(value);
-}
 
 /** The search controller. */
 export class RateSearch {
@@ -87,13 +81,7 @@ export class RateSearch {
         }
         this.rate = (this.#max + this.#min) / 2;
       }
-      return {
-        kind: "attempt",
-        rate: this.rate,
-        line: `Attempting --message-rate ${cg(this.rate)} (in range ${cg(this.#min)}..${
-          cg(this.#max)
-        })`,
-      };
+      return { kind: "attempt", rate: this.rate, min: this.#min, max: this.#max };
     }
     if (this.#state === "ramp-up") {
       if (lat > 2 * target) {

@@ -1,0 +1,140 @@
+/**
+ * `kali [run] [options] host:port...`: tcpkali's command line. Builds the
+ * plan, runs it, and renders the result: the text report, the JSON file,
+ * StatsD's last batch, and the exit code.
+ *
+ * @module
+ */
+import { buildPlan } from "../cli/build_plan.ts";
+import { parseArgs } from "../cli/options.ts";
+import { requireRunPermissions } from "../cli/permission_check.ts";
+import { EXIT } from "../errors.ts";
+import type { RunPlan } from "../plan.ts";
+import { resultReport } from "../report/final_report.ts";
+import { CLEAR_EOL, LiveDisplay } from "../report/live_line.ts";
+import { messageStopLines, RunOutputs } from "../report/outputs.ts";
+import {
+  interruptLine,
+  progressLine,
+  rampFailureLine,
+  rateSearchVerdict,
+} from "../report/progress.ts";
+import { runPlan } from "../run/run.ts";
+import type { RunEvent, RunResult } from "../stats/result.ts";
+import type { Terminal } from "./terminal.ts";
+
+/** Runs tcpkali's command line; resolves to the exit code. */
+export async function runCommand(args: string[], io: Terminal): Promise<number> {
+  const parsed = parseArgs(args);
+  if (parsed.kind === "exit") {
+    io.stdout(parsed.stdout);
+    return parsed.exitCode;
+  }
+  const plan = await buildPlan(parsed.options, { say: (line) => io.stderr(line + "\n") });
+  requireRunPermissions(plan);
+  return await runAndReport(plan, io);
+}
+
+/** Runs a plan, printing progress as it goes and the result at the end. */
+export async function runAndReport(plan: RunPlan, io: Terminal): Promise<number> {
+  const prefix = io.live ? CLEAR_EOL : "";
+  const live = io.live
+    ? new LiveDisplay({
+      stdout: io.stdout,
+      stderr: io.stderr,
+      connections: plan.connections,
+      columns: io.columns,
+      utf8: io.utf8,
+      messageRate: plan.latency.messageMarker,
+    })
+    : null;
+  const outputs = new RunOutputs(plan, io.stderr);
+  const onEvent = (event: RunEvent) => {
+    const line = progressLine(event);
+    if (line !== null) {
+      io.stderr(event.kind === "rate-probe" ? `${prefix}${line}${prefix}\n` : `${prefix}${line}\n`);
+    }
+    if (event.kind === "started") {
+      live?.started();
+      outputs.started(event.counters, event.now);
+    }
+    if (event.kind === "steady") live?.steady(event.baseline, event.now);
+  };
+  try {
+    const result = await runPlan(plan, {
+      logPrefix: prefix,
+      event: onEvent,
+      sample: (sample) => {
+        outputs.sample(sample);
+        live?.draw(sample);
+      },
+    });
+    return await render(plan, result, { io, outputs, live, prefix });
+  } finally {
+    if (live) live.restoreCursor();
+  }
+}
+
+interface Renderers {
+  io: Terminal;
+  outputs: RunOutputs;
+  live: LiveDisplay | null;
+  prefix: string;
+}
+
+/** Prints what the result says, writes the JSON, and returns the exit code. */
+async function render(plan: RunPlan, result: RunResult, r: Renderers): Promise<number> {
+  const { io, prefix } = r;
+  const reportLines = result.reported ? resultReport(result, plan.latency.messageMarker) : [];
+  if (result.reported) {
+    r.live?.finish();
+    io.stdout(reportLines.join("\n") + "\n");
+  }
+  const ending = endingOf(plan, result, io.live);
+  for (const line of ending.stderr) io.stderr(prefix + line + "\n");
+  if (ending.stdout) io.stdout(ending.stdout + "\n");
+  await r.outputs.finish({ result, reason: ending.reason, reportLines });
+  return ending.exitCode;
+}
+
+/** What a run's end says (after any report), what --json records, and the exit code. */
+function endingOf(
+  plan: RunPlan,
+  result: RunResult,
+  color: boolean,
+): { stderr: string[]; stdout: string | null; reason: string[]; exitCode: number } {
+  if (result.messageStop) {
+    const shown = messageStopLines(plan.outputs.messageStop!, result.messageStop, color);
+    const plain = messageStopLines(plan.outputs.messageStop!, result.messageStop, false);
+    return {
+      stderr: [shown.stderr],
+      stdout: shown.stdout,
+      reason: [plain.stderr, plain.stdout],
+      exitCode: EXIT.messageStop,
+    };
+  }
+  const reason = result.rampFailure ? [rampFailureLine(result.rampFailure)] : [];
+  const verdict = rateSearchVerdict(result, plan);
+  if (verdict) reason.push(verdict.stdout ?? verdict.stderr ?? "");
+  if (result.interrupt) reason.push(interruptLine(result.interrupt));
+  if (result.failure) {
+    const { lines, exitCode } = result.failure;
+    return { stderr: lines, stdout: null, reason: [...reason, ...lines], exitCode };
+  }
+  if (verdict) {
+    return {
+      stderr: verdict.stderr ? [verdict.stderr] : [],
+      stdout: verdict.stdout ?? null,
+      reason,
+      exitCode: verdict.exitCode,
+    };
+  }
+  const exitCode = result.interrupt === "SIGINT"
+    ? EXIT.usage
+    : result.interrupt === "SIGTERM"
+    ? 143
+    : result.rampFailure
+    ? EXIT.failure
+    : EXIT.ok;
+  return { stderr: [], stdout: null, reason, exitCode };
+}

@@ -1,0 +1,82 @@
+/**
+ * The lines kali says on stderr while a run goes and when it ends early,
+ * in tcpkali's words, and the `-r @` verdict after the report.
+ *
+ * @module
+ */
+import type { RunPlan } from "../plan.ts";
+import type { Interrupt, RateProbe, RunEvent, RunResult } from "../stats/result.ts";
+import { g } from "../shared/format.ts";
+
+/** The line said when a signal ends the run. */
+export function interruptLine(signal: Interrupt): string {
+  return `${signal === "SIGINT" ? "Ctrl+C pressed" : "SIGTERM received"}, finishing up...`;
+}
+
+/** C's `%g`, with `inf` for infinity. */
+function cg(value: number): string {
+  return value === Infinity ? "inf" : g(value);
+}
+
+/** `Attempting --message-rate 400 (in range 100..inf)`. */
+export function rateProbeLine(probe: Pick<RateProbe, "rate" | "min" | "max">): string {
+  return `Attempting --message-rate ${cg(probe.rate)} (in range ${cg(probe.min)}..${
+    cg(probe.max)
+  })`;
+}
+
+/** `Could not create 10 connections in allotted time (1s)`. */
+export function rampFailureLine(failure: { connections: number; seconds: number }): string {
+  const n = failure.connections;
+  return `Could not create ${n} connection${n === 1 ? "" : "s"} in allotted time (${
+    g(failure.seconds)
+  }s)`;
+}
+
+/** The stderr line for a run event, or null for events that say nothing. */
+export function progressLine(event: RunEvent): string | null {
+  switch (event.kind) {
+    case "single-thread":
+      return `WARNING: running on one thread: engine workers need read access to kali's modules (${event.readFlag})`;
+    case "interrupt":
+      return interruptLine(event.signal);
+    case "ramped":
+      return `Ramped up to ${event.connections} connections.`;
+    case "ramp-failed":
+      return rampFailureLine(event);
+    case "rate-probe":
+      return rateProbeLine(event.probe);
+    default:
+      return null;
+  }
+}
+
+/** The `-r @` verdict: where it is printed and the exit code; null without a search. */
+export function rateSearchVerdict(
+  result: RunResult,
+  plan: RunPlan,
+): { stdout?: string; stderr?: string; exitCode: number } | null {
+  const verdict = result.rateSearch;
+  const target = plan.latency.rateSearch;
+  if (verdict === null || target === null) return null;
+  switch (verdict.kind) {
+    case "found":
+      return {
+        stdout: `Best --message-rate for latency ${target.label}⁹⁵ᵖ is ${g(verdict.rate)}`,
+        exitCode: 0,
+      };
+    case "unstable":
+      return {
+        stderr:
+          `Best --message-rate for latency ${target.label} can not be determined in time due to unstable target system behavior`,
+        exitCode: 69,
+      };
+    case "timed-out":
+      return {
+        stderr: `Failed to find the best --message-rate for latency ${target.label} in -T${
+          g((plan.durationMs ?? 0) / 1000)
+        } seconds`,
+        exitCode: 69,
+      };
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The main thread's side of a run: splits the plan over workers, paces the
+ * phases (bind, ramp-up, steady, stop) and returns what was measured as a
+ * {@linkcode RunResult}. It prints nothing itself: progress goes to the
+ * observer as events and samples, and the caller renders the result.
+ *
+ * @module
+ */
+import type { RunPlan } from "../plan.ts";
+import { newCounters, sinceBaseline } from "../stats/counters.ts";
+import type { RunEvent, RunResult, RunSample } from "../stats/result.ts";
+import { type Phase, SeriesRecorder } from "../stats/series.ts";
+import { workersAvailable, workersReadFlag } from "./engine_host.ts";
+import { LatencyMerge } from "./latency_merge.ts";
+import { Interrupts } from "./signals.ts";
+import { slicePlan } from "./slice_plan.ts";
+import { Wakeup } from "./wakeup.ts";
+import { WorkerPool } from "./worker_pool.ts";
+
+/** Who hears about a run while it lasts. */
+export interface RunObserver {
+  /** Prefix for the workers' own log lines (clear-to-EOL under a live display). */
+  logPrefix: string;
+  event(event: RunEvent): void;
+  sample(sample: RunSample): void;
+}
+
+const TICK_MS = 250;
+const STOP_GRACE_MS = 3000;
+
+/** Runs the plan to completion. */
+export async function runPlan(plan: RunPlan, observer: RunObserver): Promise<RunResult> {
+  const run = new Run(plan, observer);
+  try {
+    return await run.execute();
+  } finally {
+    run.dispose();
+  }
+}
+
+/** Where the reported counts start: the steady baseline, or zero at the start. */
+interface CountFrom {
+  baseline: Float64Array;
+  since: number;
+}
+
+/** What stopping the workers measured. */
+interface Stopped {
+  counters: Float64Array;
+  durationSeconds: number;
+}
+
+class Run {
+  readonly #plan: RunPlan;
+  readonly #observer: RunObserver;
+  readonly #wakeup = new Wakeup();
+  readonly #latency: LatencyMerge;
+  readonly #series: SeriesRecorder;
+  readonly #pool: WorkerPool;
+  readonly #interrupts: Interrupts;
+  #phase: Phase = "ramp-up";
+  #countFrom: CountFrom | null = null;
+  #startedAt: Date | null = null;
+  #steady: { start: number; end: number | null } | null = null;
+  #sampler: ReturnType<typeof setInterval> | undefined;
+
+  constructor(plan: RunPlan, observer: RunObserver) {
+    this.#plan = plan;
+    this.#observer = observer;
+    this.#latency = new LatencyMerge(plan);
+    const latency = this.#latency;
+    this.#series = new SeriesRecorder(
+      latency.active
+        ? { histograms: () => latency.reported(), percentiles: plan.latency.percentiles }
+        : null,
+    );
+    this.#interrupts = new Interrupts((signal) => {
+      observer.event({ kind: "interrupt", signal });
+      this.#wakeup.wake();
+    });
+    const threaded = workersAvailable();
+    if (!threaded && plan.workers > 1) {
+      observer.event({ kind: "single-thread", readFlag: workersReadFlag() });
+    }
+    const slices = slicePlan(threaded ? plan : { ...plan, workers: 1 }, observer.logPrefix);
+    this.#pool = new WorkerPool(slices, { threaded, latency, wake: this.#wakeup.wake });
+  }
+
+  async execute(): Promise<RunResult> {
+    await this.#wait(() => this.#pool.all("ready"), null);
+    if (this.#pool.ended || this.#interrupts.received) return this.#unreported();
+    this.#start();
+    const rampFailure = await this.#rampUp();
+    if (this.#pool.ended) return this.#unreported();
+    if (rampFailure) return this.#result(await this.#stop(), { rampFailure });
+    this.#beginSteady();
+    await this.#steadyPhase();
+    if (this.#pool.ended) return this.#unreported();
+    const timedOut = !this.#interrupts.received && this.#latency.outcome === null;
+    // The `-r @` verdict is settled before the stop, so that results record it too.
+    const rateSearch = this.#interrupts.received ? null : this.#latency.searchVerdict(timedOut);
+    return this.#result(await this.#stop(), { rateSearch });
+  }
+
+  dispose(): void {
+    clearInterval(this.#sampler);
+    this.#interrupts.remove();
+    this.#pool.terminate();
+  }
+
+  /** Waits for `done`, a deadline, a worker's failure or a signal. */
+  #wait(done: () => boolean, deadline: number | null, tick?: () => void): Promise<void> {
+    const over = () => done() || this.#pool.ended || this.#interrupts.received !== null;
+    return this.#wakeup.until(over, deadline, { tickMs: TICK_MS, tick });
+  }
+
+  #start(): void {
+    const now = performance.now();
+    this.#countFrom = { baseline: newCounters(), since: now };
+    this.#startedAt = new Date();
+    const counters = this.#pool.counters();
+    this.#series.start(counters, now);
+    this.#observer.event({ kind: "started", counters, now });
+    this.#sampler = setInterval(() => this.#sample(), TICK_MS);
+    this.#pool.send({ type: "start" });
+  }
+
+  #sample(): void {
+    const now = performance.now();
+    const counters = this.#pool.counters();
+    this.#series.tick(counters, now);
+    const steady = this.#steady;
+    const progress = steady?.end != null
+      ? (now - steady.start) / (steady.end - steady.start)
+      : null;
+    const histograms = this.#latency.histograms;
+    this.#observer.sample({ phase: this.#phase, now, counters, histograms, progress });
+  }
+
+  /** Opens the connections; returns what failed when they could not all open in -T. */
+  async #rampUp(): Promise<RunResult["rampFailure"]> {
+    const plan = this.#plan;
+    if (plan.connections === 0) return null;
+    const deadline = plan.durationMs === null ? null : this.#countFrom!.since + plan.durationMs;
+    await this.#wait(() => this.#pool.all("ramped"), deadline);
+    if (this.#pool.ended || this.#interrupts.received || this.#pool.all("ramped")) {
+      if (this.#pool.all("ramped")) {
+        this.#observer.event({ kind: "ramped", connections: plan.connections });
+      }
+      return null;
+    }
+    const failure = { connections: plan.connections, seconds: (plan.durationMs ?? 0) / 1000 };
+    this.#observer.event({ kind: "ramp-failed", ...failure });
+    return failure;
+  }
+
+  /**
+   * As tcpkali, the steady phase counts bytes from the last published
+   * snapshot, so traffic of a short ramp-up (a WebSocket handshake) is
+   * included, and its clock from now: `-c 1 -r 10 -T 2` reports 20 messages.
+   */
+  #beginSteady(): void {
+    const baseline = this.#pool.sampled;
+    const start = performance.now();
+    this.#countFrom = { baseline, since: start };
+    const end = this.#plan.durationMs === null ? null : start + this.#plan.durationMs;
+    this.#steady = { start, end };
+    this.#phase = "steady";
+    this.#series.steady();
+    this.#observer.event({ kind: "steady", baseline, now: start });
+  }
+
+  async #steadyPhase(): Promise<void> {
+    await this.#wait(() => this.#latency.outcome !== null, this.#steady!.end, () => {
+      const probe = this.#latency.searchTick(performance.now());
+      if (!probe) return;
+      this.#pool.send({ type: "rate", perSecond: probe.rate, epoch: probe.epoch });
+      this.#observer.event({ kind: "rate-probe", probe });
+    });
+  }
+
+  /** Freezes the workers, then closes their sockets; returns the reported counts. */
+  async #stop(): Promise<Stopped> {
+    const pool = this.#pool;
+    // Every worker's counters at one instant: a worker that handles "stop"
+    // later must not count bytes its peer worker no longer does.
+    const stoppedAt = performance.now();
+    const final = pool.counters();
+    clearInterval(this.#sampler);
+    pool.send({ type: "stop" });
+    await this.#wakeup.until(() => pool.all("final"), stoppedAt + STOP_GRACE_MS, {
+      tickMs: TICK_MS,
+    });
+    pool.send({ type: "close" });
+    const closing = performance.now();
+    await this.#wakeup.until(() => pool.all("closed"), closing + STOP_GRACE_MS, {
+      tickMs: TICK_MS,
+    });
+    const { baseline, since } = this.#countFrom!;
+    return {
+      counters: sinceBaseline(final, baseline),
+      durationSeconds: (stoppedAt - since) / 1000,
+    };
+  }
+
+  /** A run that ends without its report: a failure, --message-stop, or a signal before the start. */
+  #unreported(): RunResult {
+    const from = this.#countFrom;
+    const counters = from ? sinceBaseline(this.#pool.counters(), from.baseline) : newCounters();
+    const durationSeconds = from ? (performance.now() - from.since) / 1000 : 0;
+    return { ...this.#result({ counters, durationSeconds }, {}), reported: false };
+  }
+
+  #result(stopped: Stopped, outcome: Partial<RunResult>): RunResult {
+    const pool = this.#pool;
+    const interrupt = this.#interrupts.received;
+    const rampFailure = outcome.rampFailure ?? null;
+    const rateSearch = outcome.rateSearch ?? null;
+    return {
+      status: pool.failure
+        ? "failed"
+        : pool.messageStop
+        ? "message-stop"
+        : interrupt
+        ? "interrupted"
+        : rampFailure
+        ? "ramp-up-failed"
+        : rateSearch && rateSearch.kind !== "found"
+        ? "rate-search-failed"
+        : "completed",
+      startedAt: this.#startedAt,
+      ...stopped,
+      reported: true,
+      series: this.#series.points,
+      histograms: this.#latency.histograms,
+      percentiles: this.#plan.latency.percentiles,
+      interrupt,
+      rampFailure,
+      rateSearch,
+      messageStop: pool.messageStop,
+      failure: pool.failure,
+    };
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The engines of one run, from the main thread: starts one per plan slice
+ * (Web Workers, or inline when workers cannot load), routes what they post,
+ * and reads their shared counters at one instant.
+ *
+ * @module
+ */
+import type { FromWorker, ToWorker, WorkerSlice } from "../engine/worker_protocol.ts";
+import { EXIT } from "../errors.ts";
+import { mergeCounters, newCounters } from "../stats/counters.ts";
+import type { MessageStopHit, RunFailure } from "../stats/result.ts";
+import { type EngineHandle, startInline, startWorker } from "./engine_host.ts";
+import type { LatencyMerge } from "./latency_merge.ts";
+
+/** What the pool tells its owner. */
+export interface PoolOptions {
+  threaded: boolean;
+  latency: LatencyMerge;
+  /** Called whenever something arrives that a waiting phase may look at. */
+  wake(): void;
+}
+
+/** The running engines and what they have reported. */
+export class WorkerPool {
+  readonly slices: WorkerSlice[];
+  /** The first fatal error a worker reported. */
+  failure: RunFailure | null = null;
+  /** Set when a worker's --message-stop matched (the first one wins). */
+  messageStop: MessageStopHit | null = null;
+  /**
+   * All workers' counters as of the latest snapshot any of them published,
+   * read at one instant for every worker, so that a connection whose ends
+   * live in different workers is counted alike on both ends.
+   */
+  sampled: Float64Array = newCounters();
+  readonly #options: PoolOptions;
+  readonly #engines: EngineHandle[] = [];
+  readonly #arrived = new Map<string, Set<number>>();
+
+  constructor(slices: WorkerSlice[], options: PoolOptions) {
+    this.slices = slices;
+    this.#options = options;
+    slices.forEach((slice, n) => this.#start(slice, n));
+  }
+
+  /** Whether every worker has posted a message of this type. */
+  all(type: FromWorker["type"]): boolean {
+    return (this.#arrived.get(type)?.size ?? 0) === this.slices.length;
+  }
+
+  /** Whether the run must end now: a worker failed or --message-stop matched. */
+  get ended(): boolean {
+    return this.failure !== null || this.messageStop !== null;
+  }
+
+  /** Posts to every worker. */
+  send(message: ToWorker): void {
+    this.#engines.forEach((engine) => engine.postMessage(message));
+  }
+
+  /** Every worker's shared counters, read at one instant. */
+  counters(): Float64Array {
+    return mergeCounters(this.slices.map((slice) => new Float64Array(slice.counters)));
+  }
+
+  /** Ends every engine at once. */
+  terminate(): void {
+    this.#engines.forEach((engine) => engine.terminate());
+  }
+
+  #start(slice: WorkerSlice, n: number): void {
+    const engine = this.#options.threaded ? startWorker() : startInline();
+    engine.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data, n);
+    engine.onerror = (event) => {
+      event.preventDefault();
+      const line = `${slice.plan.program}: worker ${slice.index} failed: ${event.message}`;
+      this.#fail({ lines: [line], exitCode: EXIT.software, stdout: "" });
+    };
+    engine.postMessage({ type: "init", slice } satisfies ToWorker);
+    this.#engines.push(engine);
+  }
+
+  #receive(message: FromWorker, n: number): void {
+    const latency = this.#options.latency;
+    switch (message.type) {
+      case "snapshot":
+        this.sampled = this.counters();
+        latency.absorb(message.latency);
+        return;
+      case "final":
+        latency.absorb(message.latency);
+        break;
+      case "fatal":
+        this.#fail({ lines: message.lines, exitCode: message.exitCode, stdout: "" });
+        return;
+      case "messageStop":
+        if (!this.ended) this.messageStop = { chunk: message.chunk, matchEnd: message.matchEnd };
+        this.#options.wake();
+        return;
+    }
+    if (!this.#arrived.has(message.type)) this.#arrived.set(message.type, new Set());
+    this.#arrived.get(message.type)!.add(n);
+    this.#options.wake();
+  }
+
+  #fail(failure: RunFailure): void {
+    if (!this.ended) this.failure = failure;
+    this.#options.wake();
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The result of a run: every counter, histogram, series point, status and
+ * reason, as a value. The run produces it; every report (text, JSON,
+ * StatsD's last batch) is computed from it.
+ *
+ * @module
+ */
+import type { Percentile } from "../plan.ts";
+import type { LatencyHistogram } from "./histogram.ts";
+import type { LatencyKind } from "./latency_kinds.ts";
+import type { Phase, SeriesPoint } from "./series.ts";
+
+/** How a run that reached its final report ended. */
+export type ReportStatus =
+  | "completed"
+  | "interrupted"
+  | "ramp-up-failed"
+  | "rate-search-failed";
+
+/** How a run ended without its report: `--message-stop` (exit 2) or a fatal error. */
+export type StopStatus = "message-stop" | "failed";
+
+/** How the run ended. */
+export type RunStatus = ReportStatus | StopStatus;
+
+/** Every latency kind kali measures: tcpkali's three and the corrected message latency. */
+export type MeasuredKind = LatencyKind | "corrected";
+
+/** Merged latency histograms of the measured kinds; absent means not measured. */
+export type MeasuredHistograms = Partial<Record<MeasuredKind, LatencyHistogram>>;
+
+/** A fatal error: the lines printed (stderr, then stdout) and the exit code. */
+export interface RunFailure {
+  lines: string[];
+  exitCode: number;
+  /** What goes to stdout after the lines. */
+  stdout: string;
+}
+
+/** The data received when `--message-stop` matched. */
+export interface MessageStopHit {
+  /** The read holding the match's end. */
+  chunk: Uint8Array;
+  matchEnd: number;
+}
+
+/** How a `-r @` search ended: the rate found, or why none was. */
+export type RateSearchVerdict =
+  | { kind: "found"; rate: number }
+  | { kind: "unstable" }
+  | { kind: "timed-out" };
+
+/** How a signal ended the run. */
+export type Interrupt = "SIGINT" | "SIGTERM";
+
+/** What a run measured and how it ended. */
+export interface RunResult {
+  status: RunStatus;
+  /** When the workers were told to start (wall clock); null when they never were. */
+  startedAt: Date | null;
+  /**
+   * Counters as reported: since the steady phase began, or since the start
+   * when it never did.
+   */
+  counters: Float64Array;
+  /** The reported span in seconds (steady phase, or since the start). */
+  durationSeconds: number;
+  /** Whether the run got as far as its final report. */
+  reported: boolean;
+  series: SeriesPoint[];
+  histograms: MeasuredHistograms;
+  percentiles: readonly Percentile[];
+  /** The signal that ended the run early, if one did. */
+  interrupt: Interrupt | null;
+  /** Set when the run could not open its connections in the allotted time. */
+  rampFailure: { connections: number; seconds: number } | null;
+  /** The `-r @` search's outcome; null without a search (or after an interrupt). */
+  rateSearch: RateSearchVerdict | null;
+  /** Set when `--message-stop` matched. */
+  messageStop: MessageStopHit | null;
+  /** Set when a worker failed. */
+  failure: RunFailure | null;
+}
+
+/** A new message rate for every connection (`-r @`), and the bracket it was chosen in. */
+export interface RateProbe {
+  rate: number;
+  /** Message latency measured before this probe no longer counts. */
+  epoch: number;
+  min: number;
+  max: number;
+}
+
+/** What happens during a run that someone may want to say, as it happens. */
+export type RunEvent =
+  /** Engines run in the main thread: workers cannot read kali's modules. */
+  | { kind: "single-thread"; readFlag: string }
+  | { kind: "interrupt"; signal: Interrupt }
+  /** The workers were told to start; `counters` are the all-zero start. */
+  | { kind: "started"; counters: Float64Array; now: number }
+  | { kind: "ramped"; connections: number }
+  | { kind: "ramp-failed"; connections: number; seconds: number }
+  /** The steady phase began; its rates count from `baseline` at `now`. */
+  | { kind: "steady"; baseline: Float64Array; now: number }
+  /** `-r @`: every connection now sends at `probe.rate`. */
+  | { kind: "rate-probe"; probe: RateProbe };
+
+/** The run's state every 0.25 s from the start. */
+export interface RunSample {
+  phase: Phase;
+  now: number;
+  /** Every worker's counters since the process started. */
+  counters: Float64Array;
+  /** Merged latency so far (message kinds: current rate only). */
+  histograms: MeasuredHistograms;
+  /** The fraction of the steady phase elapsed; null before it or when endless. */
+  progress: number | null;
+}
