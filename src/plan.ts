@@ -80,7 +80,7 @@ export interface RunPlan {
   tls: TlsPlan | null;
   /** Outputs and controls: dumps, --message-stop, StatsD, source IPs, JSON. */
   outputs: OutputsPlan;
-  /** Latency measurements and the `-r @` rate search (issue 4). */
+  /** Latency measurements and the `-r @` rate search. */
   latency: LatencyPlan;
 }
 
@@ -135,7 +135,7 @@ export interface StatsdPlan {
   namespace: string;
 }
 
-/** Outputs and controls of a run (issue 7). */
+/** Outputs and controls of a run. */
 export interface OutputsPlan {
   dump: DumpPlan;
   /** --message-stop bytes; null: off. */

@@ -1,6 +1,6 @@
 /**
  * Parses one content argument into parts: literal text and `\{…}`
- * expressions (4.3 of the behaviour reference). Files named in expressions
+ * expressions (tcpkali's `\{…}` language). Files named in expressions
  * are read here, and `global.re` is drawn here, once.
  *
  * @module

@@ -7,7 +7,7 @@
  */
 import { ByteWriter, OffsetList } from "./buffers.ts";
 import { MARKER_DIGITS_AT, writeMarkerDigits } from "./marker.ts";
-import { isConstant, type Op, programSizes, regeneratesPerMessage } from "./program.ts";
+import { type Op, programSizes, regeneratesPerMessage } from "./program.ts";
 import type { Random } from "./random.ts";
 import { renderOps } from "./render.ts";
 import type { MessageSource } from "./types.ts";
@@ -127,9 +127,4 @@ export class RenderedSource implements MessageSource {
       buffer.set(digits, offsets[i] + MARKER_DIGITS_AT);
     }
   }
-}
-
-/** Whether a pair of bound programs can be shared by all connections. */
-export function isShareable(firstOps: Op[], messageOps: Op[]): boolean {
-  return isConstant(firstOps) && isConstant(messageOps);
 }

@@ -164,11 +164,6 @@ export function regeneratesPerMessage(ops: Op[]): boolean {
   return someOp(ops, (op) => op.op === "regex" && op.scope === "message");
 }
 
-/** Whether the program holds message markers. */
-export function hasMarkers(ops: Op[]): boolean {
-  return someOp(ops, (op) => op.op === "marker");
-}
-
 /** Whether rendering depends on the connection (`connection.*`). */
 export function dependsOnConnection(ops: Op[]): boolean {
   return someOp(

@@ -212,11 +212,6 @@ export function hasMessages(content: CompiledContent): boolean {
   return content.segments.some((s) => s.kind === "message");
 }
 
-/** Whether any -1 / --first-message-file was given. */
-export function hasFirstMessages(content: CompiledContent): boolean {
-  return content.segments.some((s) => s.kind === "first");
-}
-
 /**
  * Smallest size one composite repeated message can have. 0 triggers
  * tcpkali's `--message may resolve to zero length, double-check regular

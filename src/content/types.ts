@@ -21,7 +21,7 @@ export interface ContentArg {
 /** Which end of a connection writes: WebSocket frames are masked on clients only. */
 export type Side = "client" | "server";
 
-/** A node of a compiled `re` generator (4.4 of the behaviour reference). */
+/** A node of a compiled `re` generator (tcpkali's regex subset). */
 export type RegexNode =
   | { type: "literal"; bytes: Uint8Array }
   | { type: "class"; members: Uint8Array }

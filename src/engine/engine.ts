@@ -84,9 +84,9 @@ export class Engine implements ConnectionHost {
   #encoder = new TextEncoder();
   /** The `--ws` client's upgrade request, per connection; null without --ws. */
   #upgradeRequest: ContentFactory | null;
-  /** Dumps, --message-stop and the `-vv` last-received line (issue 7). */
+  /** Dumps, --message-stop and the `-vv` last-received line. */
   readonly outputTaps: OutputTaps;
-  /** Latency histograms and taps (issue 4). */
+  /** Latency histograms and taps. */
   readonly latency: WorkerLatency;
   /** Outgoing connections bound so far, for round-robin source addresses. */
   #boundCount = 0;

@@ -1,5 +1,5 @@
 /**
- * The traffic taps of issue 7's features, per worker: dumps,
+ * The traffic taps of the output options, per worker: dumps,
  * `--message-stop`, and the `-vv` `Last received bytes` line. The engine
  * asks for a new connection's taps and, at exit, for the extra lines.
  *

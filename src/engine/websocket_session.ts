@@ -9,14 +9,14 @@
  *
  * Differences from tcpkali 1.2.0, on purpose:
  * - the client's upgrade request is counted as sent but not charged to the
- *   `-r` budget (quirk 7, fixed);
+ *   `-r` budget (tcpkali charged it, delaying the first paced message);
  * - the client checks the server's `101` (tcpkali takes any first bytes);
  *   a refusal fails the connection;
  * - received frames are parsed: pings are answered, malformed frames close
  *   the connection with the RFC 6455 code (the run goes on);
  * - kali sends a close frame at the end of the run and waits briefly for
  *   the peer's (tcpkali just closes the socket).
- * As in tcpkali, the listener's `101` is not counted as sent (quirk 11),
+ * As in tcpkali, the listener's `101` is not counted as sent,
  * and neither are close frames.
  *
  * @module
@@ -209,7 +209,7 @@ export class WebSocketSession implements StreamGate, TrafficTap {
         connection.wake(now);
         return;
       }
-      // The 101 goes out first and is not counted as sent (quirk 11).
+      // The 101 goes out first and, as in tcpkali, is not counted as sent.
       this.#pending.unshift({
         bytes: progress.response,
         counted: false,

@@ -2,7 +2,7 @@
  * Listener side of the WebSocket opening handshake: an incremental request
  * reader and the responses to write.
  *
- * Where kali deliberately differs from tcpkali 1.2.0 (quirk 10):
+ * Where kali deliberately differs from tcpkali 1.2.0:
  * - the request is buffered across reads (tcpkali examines each read on its
  *   own and closes on any chunk ending in a short line);
  * - it must be a real upgrade request: `GET <target> HTTP/1.1` (or a later

@@ -99,7 +99,7 @@ Deno.test("2.3 rows: exact parse-error messages, exit 1", () => {
   ]);
 });
 
-Deno.test("quirk 6 fixed: % 0 and > 16 regex pieces are parse errors (exit 1)", () => {
+Deno.test("% 0 and > 16 regex pieces are parse errors, exit 1 (tcpkali crashed on them)", () => {
   const modulo = linesOf("\\{connection.uid%0}");
   assert.match(modulo[0], /^Parse error near token "0" at byte 17: modulo by zero/);
   assert.equal(modulo[1], 'Failed to parse ""\\\\{connection.uid%0}""');
@@ -144,7 +144,7 @@ Deno.test("the first bad argument wins; errors come at compile time", () => {
   assert.equal(error.lines[0], "Unexpected token in message expression: bad");
 });
 
-Deno.test("no stdout debug print for classes with literal characters (quirk 5 fixed)", () => {
+Deno.test("no stdout debug print for classes with literal characters (tcpkali printed one)", () => {
   const original = console.log;
   const printed: unknown[] = [];
   console.log = (...args: unknown[]) => printed.push(args);

@@ -34,7 +34,7 @@ Deno.test("unescape: 4.2 table rows", () => {
   assert.deepEqual(un("\\0101"), codes("A"));
   assert.deepEqual(un("\\012"), [0x0a]);
   assert.deepEqual(un("\\08"), [0x00, ...codes("8")]);
-  assert.deepEqual(un("\\\\"), codes("\\\\"), "quirk 4: \\\\ stays two backslashes");
+  assert.deepEqual(un("\\\\"), codes("\\\\"), "as in tcpkali, \\\\ stays two backslashes");
   assert.deepEqual(un('\\t\\a\\e\\1\\"'), codes('tae1"'));
   assert.deepEqual(un("\\123"), codes("123"));
   assert.deepEqual(un("end\\"), codes("end\\"));

@@ -1,5 +1,5 @@
 /**
- * Golden tests of the dump format (behaviour reference 9), from real runs,
+ * Golden tests of the dump format, from real tcpkali runs,
  * plus the streaming --message-stop search and the last-received line.
  */
 import assert from "node:assert/strict";

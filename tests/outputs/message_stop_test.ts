@@ -1,5 +1,5 @@
 /**
- * --message-stop (behaviour reference 10.1): exit 2 on the first match in
+ * --message-stop: exit 2 on the first match in
  * received data, with tcpkali's two lines and no report.
  */
 import assert from "node:assert/strict";

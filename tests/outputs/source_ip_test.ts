@@ -1,5 +1,5 @@
 /**
- * --source-ip (behaviour reference 14.2): outgoing connections bound round
+ * --source-ip: outgoing connections bound round
  * robin, as seen by a listener the test runs. Loopback addresses only.
  */
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 /**
- * StatsD (behaviour reference 12): a UDP listener receives kali's batches.
+ * StatsD: a UDP listener receives kali's batches.
  */
 import assert from "node:assert/strict";
 import dgram from "node:dgram";

@@ -20,7 +20,7 @@ Deno.test("%g formatting", () => {
 });
 
 Deno.test("report reproduces tcpkali's captured Run A figures", () => {
-  // Behaviour reference 11.4 Run A: 2 outgoing + 2 accepted connections.
+  // A tcpkali run with 2 outgoing + 2 accepted connections.
   const c = newCounters();
   c[C.bytesSent] = 3841116642;
   c[C.bytesReceived] = 3828601962;

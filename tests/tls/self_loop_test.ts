@@ -34,7 +34,7 @@ Deno.test({
   },
 });
 
-Deno.test("TLS with -r: the client sends at the rate (tcpkali quirk 9 fixed)", async () => {
+Deno.test("TLS with -r: the client sends at the rate (tcpkali did not)", async () => {
   const port = freePort();
   const run = await runKali([
     "--ssl",

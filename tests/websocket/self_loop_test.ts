@@ -1,6 +1,6 @@
 /**
  * `--ws` end to end in one kali process (client and listener): the byte
- * totals of tcpkali's own operation tests (behaviour reference 7.5), and
+ * totals of tcpkali's own operation tests, and
  * the command-line rules of `-H` (2.3, 2.4).
  */
 import assert from "node:assert/strict";
