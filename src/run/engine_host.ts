@@ -12,7 +12,7 @@ const WORKER_URL = new URL("../../workers/engine_worker.ts", import.meta.url);
 /** The local module folders a worker loads (its imports live under src/). */
 const MODULE_DIRS = ["../", "../../workers/"].map((p) => new URL(p, import.meta.url));
 
-/** What the coordinator needs of an engine, wherever it runs. */
+/** What the run needs of an engine, wherever it runs. */
 export interface EngineHandle {
   postMessage(message: ToWorker): void;
   onmessage: ((event: MessageEvent<FromWorker>) => void) | null;

@@ -39,14 +39,32 @@ export async function runKali(
   };
 }
 
-/** Starts kali and returns the child for signal tests. */
-export function spawnKali(args: string[]): Deno.ChildProcess {
+/**
+ * Starts kali in the background (a peer, or a run to signal). Its output is
+ * piped unless `quiet`; a piped child must be awaited with `output()`.
+ */
+export function spawnKali(args: string[], options: { quiet?: boolean } = {}): Deno.ChildProcess {
+  const output = options.quiet ? "null" : "piped";
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
+    stdout: output,
+    stderr: output,
     stdin: "null",
   }).spawn();
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:`port`; throws after `ms`. */
+export async function waitForPort(port: number, ms = 15000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 /** A loopback TCP port that was free a moment ago (the benchmark's helper). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { EXIT } from "../../src/errors.ts";
 import { compileContent } from "../../src/content/template.ts";
-import { arg, compileMessage, latin1, sourceFor, usageErrorOf } from "./helpers.ts";
+import { arg, compileMessage, latin1, sourceFor, usageErrorOf } from "../_helpers/content.ts";
 
 const render = (text: string, unescape = false, uid = 1) =>
   latin1(sourceFor(compileMessage(text, unescape), uid).block);

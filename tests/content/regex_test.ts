@@ -5,7 +5,7 @@ import { Random } from "../../src/content/random.ts";
 import { parseRegex, regexSizes } from "../../src/content/regex.ts";
 import { generateRegex } from "../../src/content/regex_generate.ts";
 import type { RegexNode } from "../../src/content/types.ts";
-import { compileMessage, encode, latin1, sourceFor } from "./helpers.ts";
+import { compileMessage, encode, latin1, sourceFor } from "../_helpers/content.ts";
 
 function parse(source: string): RegexNode {
   const cursor = new Cursor(encode(source));

@@ -15,7 +15,7 @@ import {
   usesMessageMarker,
 } from "../../src/content/template.ts";
 import { Random } from "../../src/content/random.ts";
-import { arg, compileMessage, latin1, sourceFor, usageErrorOf } from "./helpers.ts";
+import { arg, compileMessage, latin1, sourceFor, usageErrorOf } from "../_helpers/content.ts";
 
 Deno.test("4.1 order: first messages, then one composite message", () => {
   const content = compileContent([arg("X", "first"), arg("Y", "first"), arg("A"), arg("BB")]);

@@ -4,14 +4,14 @@
  * without a report (--message-stop, a fatal error).
  */
 import assert from "node:assert/strict";
-import { freePort, reportBytes, runKali } from "../_helpers/kali.ts";
-import { type Schema, validate } from "./json_schema.ts";
-import { LatencyHistogram } from "../../src/stats/histogram.ts";
-import { EchoServer } from "../latency/_peers.ts";
-import { makeCertificate } from "../tls/_peers.ts";
+import { freePort, reportBytes, runKali } from "../../_helpers/kali.ts";
+import { type Schema, validate } from "../../_helpers/json_schema.ts";
+import { LatencyHistogram } from "../../../src/stats/histogram.ts";
+import { EchoServer } from "../../_helpers/echo_server.ts";
+import { makeCertificate } from "../../_helpers/tls_peers.ts";
 
 const schema: Schema = JSON.parse(
-  Deno.readTextFileSync(new URL("../../docs/kali-result.schema.json", import.meta.url)),
+  Deno.readTextFileSync(new URL("../../../docs/kali-result.schema.json", import.meta.url)),
 );
 
 Deno.test("the validator rejects what the schema forbids", () => {

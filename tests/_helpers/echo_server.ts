@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { LoopbackServer } from "../_helpers/peers.ts";
+import { LoopbackServer } from "./peers.ts";
 
 /** Options for {@link EchoServer}. */
 export interface EchoOptions {

@@ -6,25 +6,11 @@
  */
 import assert from "node:assert/strict";
 import WebSocket from "npm:ws@8.23.0";
-import { freePort, reportBytes, spawnKali } from "../_helpers/kali.ts";
-import type { WsSocket } from "./_echo_servers.ts";
-import { renderFrame } from "../../src/transport/websocket_frame.ts";
+import { freePort, reportBytes, spawnKali, waitForPort } from "../../_helpers/kali.ts";
+import type { WsSocket } from "../../_helpers/websocket_peers.ts";
+import { renderFrame } from "../../../src/transport/websocket_frame.ts";
 
 const encoder = new TextEncoder();
-
-async function waitForListener(port: number): Promise<void> {
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    try {
-      const probe = await Deno.connect({ hostname: "127.0.0.1", port });
-      probe.close();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 async function finish(child: Deno.ChildProcess) {
   const output = await child.output();
@@ -80,7 +66,7 @@ Deno.test("npm ws client against kali's active --ws listener", async () => {
     "2",
   ]);
   try {
-    await waitForListener(port);
+    await waitForPort(port);
     const socket = new WebSocket(`ws://127.0.0.1:${port}/chat`) as unknown as WsSocket;
     const received: string[] = [];
     const pongs: string[] = [];
@@ -117,7 +103,7 @@ Deno.test("a malformed frame closes that connection with 1002; the run goes on",
   const port = freePort();
   const kali = spawnKali(["-v", "--ws", "-l", `127.0.0.1:${port}`, "-T", "2"]);
   try {
-    await waitForListener(port);
+    await waitForPort(port);
     // 1. A client that sends an unmasked frame breaks RFC 6455.
     const bad = await Deno.connect({ hostname: "127.0.0.1", port });
     await bad.write(upgradeRequest(port));

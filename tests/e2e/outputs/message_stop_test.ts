@@ -3,30 +3,7 @@
  * received data, with tcpkali's two lines and no report.
  */
 import assert from "node:assert/strict";
-import { freePort, runKali } from "../_helpers/kali.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-function spawnKali(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdout: "null",
-    stderr: "null",
-    stdin: "null",
-  }).spawn();
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
+import { freePort, runKali, spawnKali, waitForPort } from "../../_helpers/kali.ts";
 
 Deno.test("--message-stop against a kali --listen-mode=active listener", async () => {
   const port = freePort();
@@ -40,7 +17,7 @@ Deno.test("--message-stop against a kali --listen-mode=active listener", async (
     `127.0.0.1:${port}`,
     "-T",
     "5",
-  ]);
+  ], { quiet: true });
   try {
     await waitForPort(port);
     const run = await runKali(["-T2", "-c", "1", "--message-stop", "STOP", `127.0.0.1:${port}`]);

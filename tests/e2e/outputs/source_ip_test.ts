@@ -3,8 +3,8 @@
  * robin, as seen by a listener the test runs. Loopback addresses only.
  */
 import assert from "node:assert/strict";
-import { runKali } from "../_helpers/kali.ts";
-import { BoundConn, connectBound } from "../../src/transport/bound_socket.ts";
+import { runKali } from "../../_helpers/kali.ts";
+import { BoundConn, connectBound } from "../../../src/transport/bound_socket.ts";
 
 Deno.test("connections come from 127.0.0.2 and 127.0.0.3, round robin", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

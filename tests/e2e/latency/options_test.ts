@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runKali } from "../_helpers/kali.ts";
+import { runKali } from "../../_helpers/kali.ts";
 
 /** Runs kali and returns [exit code, stderr lines]. */
 async function kali(...args: string[]): Promise<[number, string[]]> {

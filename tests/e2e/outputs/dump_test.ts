@@ -3,10 +3,10 @@
  * plus the streaming --message-stop search and the last-received line.
  */
 import assert from "node:assert/strict";
-import { freePort, runKali } from "../_helpers/kali.ts";
-import { LastReceived, TrafficDumper } from "../../src/engine/dump.ts";
-import { StreamSearch } from "../../src/engine/message_stop.ts";
-import type { Connection } from "../../src/engine/connection.ts";
+import { freePort, runKali, spawnKali } from "../../_helpers/kali.ts";
+import { LastReceived, TrafficDumper } from "../../../src/engine/dump.ts";
+import { StreamSearch } from "../../../src/engine/message_stop.ts";
+import type { Connection } from "../../../src/engine/connection.ts";
 
 const enc = new TextEncoder();
 
@@ -36,24 +36,17 @@ Deno.test("-d dumps each write of the first outgoing connection in tcpkali's for
 
 Deno.test("--dump-all-in dumps received data of every connection, and only that", async () => {
   const port = freePort();
-  const server = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../../main.ts", import.meta.url).pathname,
-      "--listen-mode=active",
-      "-m",
-      "PONG",
-      "-r",
-      "2",
-      "-l",
-      `127.0.0.1:${port}`,
-      "-T",
-      "3",
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const server = spawnKali([
+    "--listen-mode=active",
+    "-m",
+    "PONG",
+    "-r",
+    "2",
+    "-l",
+    `127.0.0.1:${port}`,
+    "-T",
+    "3",
+  ], { quiet: true });
   try {
     await new Promise((r) => setTimeout(r, 800));
     const run = await runKali([

@@ -4,7 +4,7 @@
  * the command-line rules of `-H` (2.3, 2.4).
  */
 import assert from "node:assert/strict";
-import { reportBytes, runKali } from "../_helpers/kali.ts";
+import { reportBytes, runKali } from "../../_helpers/kali.ts";
 
 /** A free loopback port with four digits, so the Host header is `127.1:NNNN` as in tcpkali's tests. */
 function freeFourDigitPort(): number {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PermissionError, UsageError } from "../../src/errors.ts";
 import { listenTls, loadListenerCertificate, serverName } from "../../src/transport/tls.ts";
-import { makeCertificate } from "./_peers.ts";
+import { makeCertificate } from "../_helpers/tls_peers.ts";
 
 Deno.test("serverName: host names go into SNI, IP addresses do not", () => {
   assert.equal(serverName("localhost"), "localhost");

@@ -5,14 +5,14 @@
  * python3-websockets (installed by scripts/install_peers.sh).
  */
 import assert from "node:assert/strict";
-import { reportBytes, runKali } from "../_helpers/kali.ts";
+import { reportBytes, runKali } from "../../_helpers/kali.ts";
 import {
   denoEchoServer,
   type EchoServer,
   hasPythonWebsockets,
   pythonEchoServer,
   wsEchoServer,
-} from "./_echo_servers.ts";
+} from "../../_helpers/websocket_peers.ts";
 
 async function latencyRunAgainst(server: EchoServer): Promise<void> {
   try {

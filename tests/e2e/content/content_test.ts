@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { freePort, runKali } from "../_helpers/kali.ts";
-import { RecordingSink } from "../_helpers/peers.ts";
+import { freePort, runKali } from "../../_helpers/kali.ts";
+import { RecordingSink } from "../../_helpers/peers.ts";
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { freePort, runKali } from "../_helpers/kali.ts";
-import { markerSampleCount, monotone, percentileLine, workerSum } from "./_report.ts";
+import { freePort, runKali } from "../../_helpers/kali.ts";
+import { markerSampleCount, monotone, percentileLine, workerSum } from "../../_helpers/report.ts";
 
 /** Starts redis-server (installed by scripts/install_peers.sh) on a free loopback port. */
 async function startRedis(): Promise<{ port: number; stop(): Promise<void> }> {

@@ -3,9 +3,9 @@
  */
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
-import { freePort, runKali } from "../_helpers/kali.ts";
-import { MAX_QUEUED_DATAGRAMS, StatsdSender } from "../../src/report/statsd_sender.ts";
-import { newCounters } from "../../src/stats/counters.ts";
+import { freePort, runKali } from "../../_helpers/kali.ts";
+import { MAX_QUEUED_DATAGRAMS, StatsdSender } from "../../../src/report/statsd_sender.ts";
+import { newCounters } from "../../../src/stats/counters.ts";
 
 const TRAFFIC_NAMES = [
   "connections.opened",

@@ -9,12 +9,21 @@
  * peer holds the close for TLS_CLOSE_MS at most.
  */
 import assert from "node:assert/strict";
-import { type CloseReason, Connection, type ConnectionHost } from "../../src/engine/connection.ts";
-import { Scheduler } from "../../src/engine/scheduler.ts";
-import { newCounters } from "../../src/stats/counters.ts";
-import { closeTls, TLS_CLOSE_MS, tlsClosesSettled } from "../../src/transport/tls.ts";
-import { freePort, runKali } from "../_helpers/kali.ts";
-import { type CertDir, END_ENTITY, makeCertificate, startSServer } from "./_peers.ts";
+import {
+  type CloseReason,
+  Connection,
+  type ConnectionHost,
+} from "../../../src/engine/connection.ts";
+import { Scheduler } from "../../../src/engine/scheduler.ts";
+import { newCounters } from "../../../src/stats/counters.ts";
+import { closeTls, TLS_CLOSE_MS, tlsClosesSettled } from "../../../src/transport/tls.ts";
+import { freePort, runKali } from "../../_helpers/kali.ts";
+import {
+  type CertDir,
+  END_ENTITY,
+  makeCertificate,
+  startSServer,
+} from "../../_helpers/tls_peers.ts";
 
 /** How a TLS peer saw a connection end. */
 const CLEAN = "close_notify";

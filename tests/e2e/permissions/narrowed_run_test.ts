@@ -4,10 +4,10 @@
  * with one line naming the flag, before any traffic, without prompting.
  */
 import assert from "node:assert/strict";
-import { freePort, reportBytes, runKali } from "../_helpers/kali.ts";
-import { RecordingSink } from "../_helpers/peers.ts";
+import { freePort, reportBytes, runKali } from "../../_helpers/kali.ts";
+import { RecordingSink } from "../../_helpers/peers.ts";
 
-const root = new URL("../../", import.meta.url);
+const root = new URL("../../..", import.meta.url);
 const path = (relative: string) => decodeURIComponent(new URL(relative, root).pathname);
 /**
  * From a local checkout Deno loads a Web Worker's module graph as a dynamic

@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import {
   buildUpgradeRequest,
   UpgradeResponseReader,
-} from "../../src/transport/websocket_client_handshake.ts";
-import { UpgradeRequestReader } from "../../src/transport/websocket_listener_handshake.ts";
-import { WebSocketFrameParser } from "../../src/transport/websocket_frame_parser.ts";
-import { Opcode, renderFrame, renderFrames } from "../../src/transport/websocket_frame.ts";
-import { buildCloseFrame } from "../../src/transport/websocket_close.ts";
+} from "../../../src/transport/websocket_client_handshake.ts";
+import { UpgradeRequestReader } from "../../../src/transport/websocket_listener_handshake.ts";
+import { WebSocketFrameParser } from "../../../src/transport/websocket_frame_parser.ts";
+import { Opcode, renderFrame, renderFrames } from "../../../src/transport/websocket_frame.ts";
+import { buildCloseFrame } from "../../../src/transport/websocket_close.ts";
 
 const text = new TextEncoder();
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);

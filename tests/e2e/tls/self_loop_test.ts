@@ -4,8 +4,8 @@
  * and a failed handshake.
  */
 import assert from "node:assert/strict";
-import { freePort, reportBytes, runKali } from "../_helpers/kali.ts";
-import { makeCertificate } from "./_peers.ts";
+import { freePort, reportBytes, runKali, spawnKali } from "../../_helpers/kali.ts";
+import { makeCertificate } from "../../_helpers/tls_peers.ts";
 
 const certs = await makeCertificate();
 const tlsFiles = ["--ssl-cert", certs.cert, "--ssl-key", certs.key];
@@ -153,22 +153,15 @@ Deno.test("an invalid certificate: one line naming the file before any traffic, 
 Deno.test("a failed handshake is a connection failure, logged at -v; the run completes", async () => {
   // A plain kali listener that answers the ClientHello with plaintext.
   const port = freePort();
-  const listener = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../../main.ts", import.meta.url).pathname,
-      "-l",
-      `127.0.0.1:${port}`,
-      "--listen-mode=active",
-      "-m",
-      "not TLS",
-      "-T",
-      "4",
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const listener = spawnKali([
+    "-l",
+    `127.0.0.1:${port}`,
+    "--listen-mode=active",
+    "-m",
+    "not TLS",
+    "-T",
+    "4",
+  ], { quiet: true });
   try {
     await new Promise((resolve) => setTimeout(resolve, 700));
     const run = await runKali([

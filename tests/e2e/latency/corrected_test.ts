@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { pythonPeer } from "../_helpers/peers.ts";
-import { runKali } from "../_helpers/kali.ts";
-import { monotone, percentileLine } from "./_report.ts";
+import { pythonPeer } from "../../_helpers/peers.ts";
+import { runKali } from "../../_helpers/kali.ts";
+import { monotone, percentileLine } from "../../_helpers/report.ts";
 
 // An echo server that stops reading for 200 ms one second into the run. Its
 // small receive buffer makes the stall push back on the sender quickly, so

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { freePort, runKali } from "../_helpers/kali.ts";
-import { EchoServer } from "./_peers.ts";
-import { markerSampleCount, monotone, percentileLine, workerSum } from "./_report.ts";
+import { freePort, runKali } from "../../_helpers/kali.ts";
+import { EchoServer } from "../../_helpers/echo_server.ts";
+import { markerSampleCount, monotone, percentileLine, workerSum } from "../../_helpers/report.ts";
 
 Deno.test("echo: one latency sample per echoed marker; lines in tcpkali's order and format", async () => {
   const echo = new EchoServer();

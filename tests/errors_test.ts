@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { netTarget } from "../../src/cli/permission_check.ts";
-import { lookupPermissionError, PermissionError, permissionHint } from "../../src/errors.ts";
+import { netTarget } from "../src/cli/permission_check.ts";
+import { lookupPermissionError, PermissionError, permissionHint } from "../src/errors.ts";
 
 Deno.test("netTarget writes the host:port form --allow-net takes", () => {
   assert.equal(netTarget({ address: "127.0.0.1", port: 80 }), "127.0.0.1:80");

@@ -3,8 +3,8 @@
  * s_server and s_client, and nginx, each started by the test on loopback.
  */
 import assert from "node:assert/strict";
-import { freePort, reportBytes, runKali } from "../_helpers/kali.ts";
-import { makeCertificate, NGINX, startNginx, startSServer } from "./_peers.ts";
+import { freePort, reportBytes, runKali } from "../../_helpers/kali.ts";
+import { makeCertificate, NGINX, startNginx, startSServer } from "../../_helpers/tls_peers.ts";
 
 const certs = await makeCertificate();
 const secondCerts = await makeCertificate("/CN=by-sni");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { freePort, reportBytes, runKali, spawnKali } from "../_helpers/kali.ts";
-import { pythonPeer, RecordingSink } from "../_helpers/peers.ts";
+import { freePort, reportBytes, runKali, spawnKali } from "../../_helpers/kali.ts";
+import { pythonPeer, RecordingSink } from "../../_helpers/peers.ts";
 
 const REPORT_LINES = [
   /^Total data sent: {5}\S+ \S+ \(\d+ bytes\)$/,
