@@ -97,6 +97,23 @@ export function strerror(error: unknown): string {
   return message.replace(/\s*\(os error \d+\)$/, "");
 }
 
+/** node:net's socket error codes, as the Deno error classes {@linkcode strerror} words. */
+const NODE_SOCKET_ERRORS: Record<string, new (message: string) => Error> = {
+  ECONNREFUSED: Deno.errors.ConnectionRefused,
+  ECONNRESET: Deno.errors.ConnectionReset,
+  ECONNABORTED: Deno.errors.ConnectionAborted,
+  EPIPE: Deno.errors.BrokenPipe,
+  ETIMEDOUT: Deno.errors.TimedOut,
+  EADDRNOTAVAIL: Deno.errors.AddrNotAvailable,
+  EADDRINUSE: Deno.errors.AddrInUse,
+};
+
+/** A node:net socket error as the Deno error it stands for; null for codes without one. */
+export function fromNodeSocketError(error: Error): Error | null {
+  const Class = NODE_SOCKET_ERRORS[(error as { code?: string }).code ?? ""];
+  return Class ? new Class(error.message) : null;
+}
+
 /** Whether the error only says the socket was already closed by us. */
 export function isClosedByUs(error: unknown): boolean {
   return error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted;

@@ -21,7 +21,11 @@ import { connectionLiteralFor } from "../content/template.ts";
 import { Random } from "../content/random.ts";
 import type { MessageSource } from "../content/types.ts";
 import type { LatencyPlan } from "../plan.ts";
-import type { LatencyKind } from "../stats/latency_kinds.ts";
+import {
+  type MeasuredHistograms,
+  measuredHistograms,
+  type MeasuredKind,
+} from "../stats/latency_kinds.ts";
 import { C } from "../stats/counters.ts";
 import { type HistogramDelta, LatencyHistogram } from "../stats/histogram.ts";
 import { percentileTable, workerLatencySummary } from "../stats/latency_table.ts";
@@ -29,9 +33,6 @@ import type { Connection, TrafficTap } from "./connection.ts";
 import { FIFO_LIMIT, SendTimeFifo } from "./latency_fifo.ts";
 import { MarkerScanner } from "./marker_scanner.ts";
 import { MarkerTimestampReader } from "./marker_timestamps.ts";
-
-/** The kinds a worker measures: tcpkali's three plus the corrected message latency. */
-export type MeasuredKind = LatencyKind | "corrected";
 
 /** Histogram deltas of one snapshot, by kind; `epoch` tags the message rate in force. */
 export interface LatencyDeltas {
@@ -178,7 +179,7 @@ class MessageMarkerTap implements TrafficTap {
 /** The latency side of one worker engine. */
 export class WorkerLatency {
   readonly plan: LatencyPlan;
-  readonly histograms: Partial<Record<MeasuredKind, LatencyHistogram>> = {};
+  readonly histograms: MeasuredHistograms;
   /** Rate epoch: bumped when `-r @` changes the message rate. */
   epoch = 0;
   #counters: Float64Array;
@@ -201,12 +202,7 @@ export class WorkerLatency {
     if (plan.marker !== null && !plan.marker.perConnection) {
       this.#sharedMarker = connectionLiteralFor(plan.marker, 0, pointerBase, this.#random);
     }
-    if (plan.connect) this.histograms.connect = new LatencyHistogram();
-    if (plan.firstByte) this.histograms.firstbyte = new LatencyHistogram();
-    if (plan.marker !== null || plan.messageMarker) {
-      this.histograms.message = new LatencyHistogram();
-    }
-    if (plan.corrected) this.histograms.corrected = new LatencyHistogram();
+    this.histograms = measuredHistograms(plan);
   }
 
   /** Whether the `--latency-marker` names its connection, so connections need a uid. */

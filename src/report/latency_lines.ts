@@ -8,8 +8,12 @@
 import { formatFixed } from "../shared/format.ts";
 import type { Percentile } from "../plan.ts";
 import type { LatencyHistogram } from "../stats/histogram.ts";
-import type { MeasuredHistograms } from "../stats/result.ts";
-import { LATENCY_KINDS, type LatencyHistograms, type LatencyKind } from "../stats/latency_kinds.ts";
+import {
+  LATENCY_KINDS,
+  type LatencyHistograms,
+  type LatencyKind,
+  type MeasuredHistograms,
+} from "../stats/latency_kinds.ts";
 
 const REPORT_TITLES: Record<LatencyKind, string> = {
   connect: "TCP connect latency",

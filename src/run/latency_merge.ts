@@ -6,20 +6,19 @@
  */
 import type { LatencyDeltas } from "../engine/latency_recorder.ts";
 import type { RunPlan } from "../plan.ts";
-import { LatencyHistogram } from "../stats/histogram.ts";
-import type { LatencyHistograms } from "../stats/latency_kinds.ts";
-import type {
-  MeasuredHistograms,
-  MeasuredKind,
-  RateProbe,
-  RateSearchVerdict,
-} from "../stats/result.ts";
+import {
+  type LatencyHistograms,
+  type MeasuredHistograms,
+  measuredHistograms,
+  type MeasuredKind,
+} from "../stats/latency_kinds.ts";
+import type { RateProbe, RateSearchVerdict } from "../stats/result.ts";
 import { RateSearch } from "./rate_search.ts";
 
 /** Merged latency of a run, on the main thread. */
 export class LatencyMerge {
   /** Merged histograms of the measured kinds (message ones: current rate epoch only). */
-  readonly histograms: MeasuredHistograms = {};
+  readonly histograms: MeasuredHistograms;
   /** The rate epoch whose message samples count. */
   epoch = 0;
   /** Set when a `-r @` search has ended. */
@@ -29,13 +28,7 @@ export class LatencyMerge {
 
   constructor(plan: RunPlan) {
     this.#plan = plan;
-    const latency = plan.latency;
-    if (latency.connect) this.histograms.connect = new LatencyHistogram();
-    if (latency.firstByte) this.histograms.firstbyte = new LatencyHistogram();
-    if (latency.marker !== null || latency.messageMarker) {
-      this.histograms.message = new LatencyHistogram();
-    }
-    if (latency.corrected) this.histograms.corrected = new LatencyHistogram();
+    this.histograms = measuredHistograms(plan.latency);
   }
 
   /** Whether any latency is measured. */

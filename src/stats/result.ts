@@ -6,8 +6,7 @@
  * @module
  */
 import type { Percentile } from "../plan.ts";
-import type { LatencyHistogram } from "./histogram.ts";
-import type { LatencyKind } from "./latency_kinds.ts";
+import type { MeasuredHistograms } from "./latency_kinds.ts";
 import type { Phase, SeriesPoint } from "./series.ts";
 
 /** How a run that reached its final report ended. */
@@ -22,12 +21,6 @@ export type StopStatus = "message-stop" | "failed";
 
 /** How the run ended. */
 export type RunStatus = ReportStatus | StopStatus;
-
-/** Every latency kind kali measures: tcpkali's three and the corrected message latency. */
-export type MeasuredKind = LatencyKind | "corrected";
-
-/** Merged latency histograms of the measured kinds; absent means not measured. */
-export type MeasuredHistograms = Partial<Record<MeasuredKind, LatencyHistogram>>;
 
 /** A fatal error: the lines printed (stderr, then stdout) and the exit code. */
 export interface RunFailure {

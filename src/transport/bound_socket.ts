@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { fromNodeSocketError } from "../errors.ts";
 import { connect as netConnect, type Socket } from "node:net";
 import { Buffer } from "node:buffer";
 
@@ -145,23 +146,7 @@ export class BoundConn implements ByteConn {
 
 /** Maps node's error codes to the Deno error classes `strerror` knows. */
 function translate(error: Error): Error {
-  const code = (error as { code?: string }).code;
-  const Class = code === "ECONNREFUSED"
-    ? Deno.errors.ConnectionRefused
-    : code === "ECONNRESET"
-    ? Deno.errors.ConnectionReset
-    : code === "EPIPE"
-    ? Deno.errors.BrokenPipe
-    : code === "ETIMEDOUT"
-    ? Deno.errors.TimedOut
-    : code === "EADDRNOTAVAIL"
-    ? Deno.errors.AddrNotAvailable
-    : code === "EADDRINUSE"
-    ? Deno.errors.AddrInUse
-    : code === "ECONNABORTED"
-    ? Deno.errors.ConnectionAborted
-    : null;
-  return Class ? new Class(error.message) : error;
+  return fromNodeSocketError(error) ?? error;
 }
 
 /** Where and from where to connect. */

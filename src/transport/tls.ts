@@ -20,7 +20,13 @@
 import { isIP } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
 import { type BoundConn, settleConnect } from "./bound_socket.ts";
-import { EXIT, FileReadError, readPermittedFile, UsageError } from "../errors.ts";
+import {
+  EXIT,
+  FileReadError,
+  fromNodeSocketError,
+  readPermittedFile,
+  UsageError,
+} from "../errors.ts";
 
 /** tcpkali's default certificate file, relative to the working directory. */
 export const DEFAULT_CERT_FILE = "cert.pem";
@@ -195,10 +201,5 @@ function closeAfterAlert(
 
 /** node's connect and handshake errors as the Deno errors `strerror` words. */
 function handshakeError(error: Error): Error {
-  const code = (error as { code?: string }).code;
-  if (code === "ECONNREFUSED") return new Deno.errors.ConnectionRefused(error.message);
-  if (code === "ECONNRESET") return new Deno.errors.ConnectionReset(error.message);
-  if (code === "ETIMEDOUT") return new Deno.errors.TimedOut(error.message);
-  if (code === "EADDRNOTAVAIL") return new Deno.errors.AddrNotAvailable(error.message);
-  return new Error(`TLS handshake failed: ${error.message}`);
+  return fromNodeSocketError(error) ?? new Error(`TLS handshake failed: ${error.message}`);
 }

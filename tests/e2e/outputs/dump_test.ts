@@ -3,7 +3,7 @@
  * plus the streaming --message-stop search and the last-received line.
  */
 import assert from "node:assert/strict";
-import { freePort, runKali, spawnKali } from "../../_helpers/kali.ts";
+import { freePort, runKali, spawnKali, waitForPort } from "../../_helpers/kali.ts";
 import { LastReceived, TrafficDumper } from "../../../src/engine/dump.ts";
 import { StreamSearch } from "../../../src/engine/message_stop.ts";
 import type { Connection } from "../../../src/engine/connection.ts";
@@ -48,7 +48,7 @@ Deno.test("--dump-all-in dumps received data of every connection, and only that"
     "3",
   ], { quiet: true });
   try {
-    await new Promise((r) => setTimeout(r, 800));
+    await waitForPort(port);
     const run = await runKali([
       "--dump-all-in",
       "-c",

@@ -3,7 +3,7 @@
  * s_server and s_client, and nginx, each started by the test on loopback.
  */
 import assert from "node:assert/strict";
-import { freePort, reportBytes, runKali } from "../../_helpers/kali.ts";
+import { freePort, reportBytes, runKali, waitForPort } from "../../_helpers/kali.ts";
 import { makeCertificate, NGINX, startNginx, startSServer } from "../../_helpers/tls_peers.ts";
 
 const certs = await makeCertificate();
@@ -78,7 +78,7 @@ Deno.test("openssl s_client -> kali --ssl -l --listen-mode=active -m SRVHELLO -r
     "-T",
     "4",
   ]);
-  await new Promise((resolve) => setTimeout(resolve, 800));
+  await waitForPort(port);
   const client = new Deno.Command("openssl", {
     args: ["s_client", "-connect", `127.0.0.1:${port}`, "-quiet"],
     stdin: "piped",

@@ -4,7 +4,7 @@
  * and a failed handshake.
  */
 import assert from "node:assert/strict";
-import { freePort, reportBytes, runKali, spawnKali } from "../../_helpers/kali.ts";
+import { freePort, reportBytes, runKali, spawnKali, waitForPort } from "../../_helpers/kali.ts";
 import { makeCertificate } from "../../_helpers/tls_peers.ts";
 
 const certs = await makeCertificate();
@@ -163,7 +163,7 @@ Deno.test("a failed handshake is a connection failure, logged at -v; the run com
     "4",
   ], { quiet: true });
   try {
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await waitForPort(port);
     const run = await runKali([
       "--ssl",
       "-v",
@@ -191,7 +191,7 @@ Deno.test("a failed handshake is a connection failure, logged at -v; the run com
 Deno.test("a plain client against a TLS listener: the listener logs it and runs on", async () => {
   const port = freePort();
   const listening = runKali(["--ssl", ...tlsFiles, "-v", "-l", `127.0.0.1:${port}`, "-T", "3"]);
-  await new Promise((resolve) => setTimeout(resolve, 700));
+  await waitForPort(port);
   const client = await runKali([`127.0.0.1:${port}`, "-m", "plain text", "-T", "1"]);
   assert.ok(reportBytes(client.stdout, "sent") > 0, client.stderr);
   const run = await listening;
