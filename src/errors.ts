@@ -133,20 +133,54 @@ export class FileReadError extends UsageError {
   }
 }
 
+/** The largest file kali reads as content or a certificate: 64 MiB. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
 /**
- * Reads a whole file the run was given. The permission is queried first
- * (a read without it would prompt on a terminal); failures become a
- * {@link FileReadError} with the OS reason.
+ * Reads a whole file the run was given, at most {@link MAX_FILE_BYTES}. The
+ * permission is queried first (a read without it would prompt on a
+ * terminal). Directories, files over the limit, and devices or pipes that
+ * go on past it (`/dev/zero`) are refused; one that ends (`/dev/null`) is
+ * read. Failures become a {@link FileReadError} with the reason.
  */
 export function readPermittedFile(path: string): Uint8Array {
   if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
     throw new PermissionError("read", path);
   }
   try {
-    if (Deno.statSync(path).isDirectory) throw new FileReadError(path, "Is a directory");
-    return Deno.readFileSync(path);
+    const info = Deno.statSync(path);
+    if (info.isDirectory) throw new FileReadError(path, "Is a directory");
+    if (info.isFifo || info.isSocket) throw new FileReadError(path, "not a regular file");
+    if (info.isFile && info.size > MAX_FILE_BYTES) throw tooLarge(path);
+    return info.isFile ? Deno.readFileSync(path) : readBounded(path);
   } catch (error) {
     if (error instanceof FileReadError || error instanceof Deno.errors.NotCapable) throw error;
     throw new FileReadError(path, strerror(error));
   }
+}
+
+function tooLarge(path: string): FileReadError {
+  return new FileReadError(path, `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, kali's limit`);
+}
+
+/** Reads a file that is not a regular one, refusing it once it passes the limit. */
+function readBounded(path: string): Uint8Array {
+  using file = Deno.openSync(path);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = new Uint8Array(64 * 1024);
+    const n = file.readSync(chunk);
+    if (n === null) break;
+    total += n;
+    if (total > MAX_FILE_BYTES) throw tooLarge(path);
+    chunks.push(chunk.subarray(0, n));
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
 }

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { netTarget } from "../src/cli/permission_check.ts";
-import { lookupPermissionError, PermissionError, permissionHint } from "../src/errors.ts";
+import {
+  FileReadError,
+  lookupPermissionError,
+  MAX_FILE_BYTES,
+  PermissionError,
+  permissionHint,
+  readPermittedFile,
+} from "../src/errors.ts";
 
 Deno.test("netTarget writes the host:port form --allow-net takes", () => {
   assert.equal(netTarget({ address: "127.0.0.1", port: 80 }), "127.0.0.1:80");
@@ -36,4 +43,31 @@ Deno.test("a lookup refused with EPERM names --allow-net=<host>", () => {
   );
   const unknown = Object.assign(new Error("getaddrinfo ENOTFOUND x"), { code: "ENOTFOUND" });
   assert.equal(lookupPermissionError(unknown, "x"), null);
+});
+
+Deno.test("readPermittedFile reads a file, and an empty device such as /dev/null", () => {
+  const path = Deno.makeTempFileSync();
+  try {
+    Deno.writeTextFileSync(path, "hello");
+    assert.equal(new TextDecoder().decode(readPermittedFile(path)), "hello");
+    assert.equal(readPermittedFile("/dev/null").length, 0);
+  } finally {
+    Deno.removeSync(path);
+  }
+});
+
+Deno.test("readPermittedFile refuses a file over the limit, and an endless device, in one line", () => {
+  const path = Deno.makeTempFileSync();
+  try {
+    Deno.truncateSync(path, MAX_FILE_BYTES + 1); // sparse: nothing is written
+    assert.throws(() => readPermittedFile(path), (error: FileReadError) => {
+      assert.equal(error.lines.length, 1);
+      assert.equal(error.message, `${path}: larger than 64 MiB, kali's limit`);
+      return true;
+    });
+  } finally {
+    Deno.removeSync(path);
+  }
+  assert.throws(() => readPermittedFile("/dev/zero"), /\/dev\/zero: larger than 64 MiB/);
+  assert.throws(() => readPermittedFile("/tmp"), /\/tmp: Is a directory/);
 });

@@ -109,3 +109,22 @@ Deno.test("the dump shows the rendered per-connection content", async () => {
   assert.ok(sent.length >= 2, run.stderr);
   for (const line of sent) assert.match(line, /^Snd\(\d+, 5\): \[PFX-1\]$/);
 });
+
+Deno.test("an endless content file is refused in one line before any traffic", async () => {
+  const sink = new RecordingSink();
+  try {
+    for (const args of [["-f", "/dev/zero"], ["-m", "\\{ws.binary </dev/zero>}", "--ws"]]) {
+      const run = await runKali([...args, "-T1", `127.0.0.1:${sink.port}`], { timeoutMs: 20000 });
+      assert.notEqual(run.code, 0);
+      const errors = run.stderr.trim().split("\n").filter((line) =>
+        !line.startsWith("Destination:")
+      );
+      assert.equal(errors.length, 1, run.stderr);
+      assert.match(errors[0], /\/dev\/zero.*larger than 64 MiB/);
+      assert.equal(run.stdout, "");
+    }
+    assert.equal(sink.connections.length, 0);
+  } finally {
+    await sink.close();
+  }
+});
