@@ -17,6 +17,7 @@ export const EXIT = {
   noHost: 68,
   unavailable: 69,
   software: 70,
+  cantCreate: 73,
 } as const;
 
 /** A refusal to run: stderr `lines`, then exit with `exitCode`. */
@@ -94,7 +95,7 @@ export function strerror(error: unknown): string {
   if (error instanceof Deno.errors.IsADirectory) return "Is a directory";
   if (error instanceof DOMException && error.name === "TimeoutError") return "Connection timed out";
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s*\(os error \d+\)$/, "");
+  return message.replace(/\s*\(os error \d+\).*$/s, "");
 }
 
 /** node:net's socket error codes, as the Deno error classes {@linkcode strerror} words. */

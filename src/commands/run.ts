@@ -11,6 +11,7 @@ import { requireRunPermissions } from "../cli/permission_check.ts";
 import { EXIT } from "../errors.ts";
 import type { RunPlan } from "../plan.ts";
 import { resultReport } from "../report/final_report.ts";
+import { prepareResultFile } from "../report/json_result.ts";
 import { CLEAR_EOL, LiveDisplay } from "../report/live_line.ts";
 import { messageStopLines, RunOutputs } from "../report/outputs.ts";
 import {
@@ -32,6 +33,7 @@ export async function runCommand(args: string[], io: Terminal): Promise<number> 
   }
   const plan = await buildPlan(parsed.options, { say: (line) => io.stderr(line + "\n") });
   requireRunPermissions(plan);
+  if (plan.outputs.jsonFile !== null) prepareResultFile(plan.outputs.jsonFile);
   return await runAndReport(plan, io);
 }
 
@@ -93,8 +95,8 @@ async function render(plan: RunPlan, result: RunResult, r: Renderers): Promise<n
   const ending = endingOf(plan, result, io.live);
   for (const line of ending.stderr) io.stderr(prefix + line + "\n");
   if (ending.stdout) io.stdout(ending.stdout + "\n");
-  await r.outputs.finish({ result, reason: ending.reason, reportLines });
-  return ending.exitCode;
+  const written = await r.outputs.finish({ result, reason: ending.reason, reportLines });
+  return written || ending.exitCode !== EXIT.ok ? ending.exitCode : EXIT.cantCreate;
 }
 
 /** What a run's end says (after any report), what --json records, and the exit code. */

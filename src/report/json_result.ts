@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { EXIT, strerror, UsageError } from "../errors.ts";
 import { VERSION } from "../shared/version.ts";
 import { type LatencyPlan, type Percentile, type RunPlan } from "../plan.ts";
 import { C } from "../stats/counters.ts";
@@ -136,6 +137,26 @@ function latencyOptions(l: LatencyPlan): Record<string, unknown> {
     rateSearchMs: l.rateSearch?.targetMs ?? null,
     corrected: l.corrected,
   };
+}
+
+/**
+ * Checks before any traffic that the result file can be written: opens it
+ * for appending, creating it if need be (its content is replaced at the
+ * end). Throws a one-line UsageError, exit 73 (EX_CANTCREAT), when it
+ * cannot be.
+ */
+export function prepareResultFile(file: string): void {
+  try {
+    Deno.openSync(file, { append: true, create: true }).close();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new UsageError(cannotWrite(file, error), EXIT.cantCreate);
+  }
+}
+
+/** `kali: cannot write the --json result to "out.json": No such file or directory`. */
+export function cannotWrite(file: string, error: unknown): string {
+  return `kali: cannot write the --json result to "${file}": ${strerror(error)}`;
 }
 
 /** Writes the result to `file` (pretty-printed, trailing newline). */

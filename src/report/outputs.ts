@@ -10,7 +10,7 @@ import { escapeBytes } from "../content/printable.ts";
 import type { RunPlan } from "../plan.ts";
 import type { LatencyHistograms } from "../stats/latency_kinds.ts";
 import type { RunSample } from "../stats/result.ts";
-import { buildResult, type ResultInput, writeResult } from "./json_result.ts";
+import { buildResult, cannotWrite, type ResultInput, writeResult } from "./json_result.ts";
 import { StatsdSender } from "./statsd_sender.ts";
 
 /** StatsD and the JSON result of one run. */
@@ -69,7 +69,7 @@ export class RunOutputs {
       return true;
     } catch (error) {
       if (error instanceof Deno.errors.NotCapable) throw error;
-      this.#stderr(`${file}: ${(error as Error).message}\n`);
+      this.#stderr(cannotWrite(file, error) + "\n");
       return false;
     }
   }

@@ -273,3 +273,44 @@ Deno.test("--json options carry the TLS settings, file names only", async () => 
     Deno.removeSync(certs.dir, { recursive: true });
   }
 });
+
+Deno.test("--json to a path that cannot be written: exit 73 before any traffic", async () => {
+  const port = freePort();
+  for (
+    const [file, reason] of [["/nonexistent-dir/x.json", "No such file or directory"], [
+      "/tmp",
+      "Is a directory",
+    ]]
+  ) {
+    const run = await runKali([
+      "-l",
+      `127.0.0.1:${port}`,
+      `127.0.0.1:${port}`,
+      "-T1",
+      "--json",
+      file,
+    ]);
+    assert.equal(run.code, 73, run.stderr);
+    assert.ok(
+      run.stderr.includes(`kali: cannot write the --json result to "${file}": ${reason}\n`),
+      run.stderr,
+    );
+    assert.equal(run.stdout, "", "no traffic, no report");
+    assert.doesNotMatch(run.stderr, /Ramped up/);
+  }
+});
+
+Deno.test("--json that fails to write at the end: the report stays, exit 73 with one line", async () => {
+  const port = freePort();
+  const run = await runKali([
+    "-l",
+    `127.0.0.1:${port}`,
+    `127.0.0.1:${port}`,
+    "-T1",
+    "--json",
+    "/proc/version",
+  ]);
+  assert.equal(run.code, 73, run.stderr);
+  assert.match(run.stdout, /^Test duration: /m);
+  assert.match(run.stderr, /^kali: cannot write the --json result to "\/proc\/version": .+$/m);
+});
