@@ -15,7 +15,9 @@ const encoder = new TextEncoder();
 /** This process's arguments as the kernel holds them, or null when they cannot be read. */
 function rawProcessArgs(): Uint8Array[] | null {
   try {
-    if (Deno.permissions.querySync({ name: "read", path: CMDLINE }).state !== "granted") return null;
+    if (Deno.permissions.querySync({ name: "read", path: CMDLINE }).state !== "granted") {
+      return null;
+    }
     const bytes = Deno.readFileSync(CMDLINE);
     const parts: Uint8Array[] = [];
     let start = 0;

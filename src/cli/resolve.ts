@@ -40,9 +40,9 @@ export function splitOperand(text: string): Operand {
   };
 }
 
+/** A numeric service as a port; null when it is not a number. */
 function servicePort(service: string): number | null {
-  if (!/^\d+$/.test(service)) return null;
-  return Number(service) % 65536; // getaddrinfo wraps numeric services
+  return /^\d+$/.test(service) ? Number(service) : null;
 }
 
 async function addressesOf(host: string): Promise<string[]> {
@@ -75,6 +75,10 @@ export async function resolveDestination(
       `${program}: Resolving ${what}: Servname not supported for ai_socktype`,
       EXIT.noHost,
     );
+  }
+  // tcpkali let getaddrinfo wrap 65536 to port 0 and 99999 to 34463.
+  if (port < 1 || port > 65535) {
+    throw new UsageError(`${program}: Resolving ${what}: port is not in [1..65535]`, EXIT.noHost);
   }
   let addresses: string[];
   try {

@@ -30,9 +30,16 @@ Deno.test("destinations resolve to every address and print tcpkali's lines", asy
   assert.deepEqual(said, ["Destination: [127.0.0.1]:8001", "Destination: [127.0.0.1]:8002"]);
 });
 
-Deno.test("a port above 65535 wraps as getaddrinfo does", async () => {
-  const { plan: p } = await plan("127.0.0.1:99999");
-  assert.equal(p.destinations[0].port, 34463);
+Deno.test("a destination port outside 1..65535 is refused, not wrapped (exit 68)", async () => {
+  for (const port of ["0", "65536", "99999"]) {
+    const error = await refusal(`127.0.0.1:${port}`);
+    assert.deepEqual([error.lines, error.exitCode], [
+      [`kali: Resolving 127.0.0.1:${port}: port is not in [1..65535]`],
+      68,
+    ]);
+  }
+  const { plan: p } = await plan("127.0.0.1:65535");
+  assert.equal(p.destinations[0].port, 65535);
 });
 
 Deno.test("bad destinations: no port (64), unresolvable (68)", async () => {
