@@ -14,7 +14,8 @@ import {
 import type { Destination, ListenAddress, RunPlan } from "../plan.ts";
 import { buildUpgradeRequest } from "../transport/websocket_client_handshake.ts";
 import { shortHelp } from "./help.ts";
-import { cpuCount, type RawOptions } from "./options.ts";
+import type { RawOptions } from "./raw_options.ts";
+import { cpuCount } from "./system_limits.ts";
 import { latencyPlan, rateSearchWarnings } from "./latency_options.ts";
 import {
   checkStatsdLatencyWindow,

@@ -7,7 +7,7 @@
 import { lookup } from "node:dns/promises";
 import type { Destination, OutputsPlan, StatsdPlan } from "../plan.ts";
 import { g } from "../shared/format.ts";
-import type { RawOptions } from "./options.ts";
+import type { RawOptions } from "./raw_options.ts";
 import { lookupPermissionError, UsageError } from "../errors.ts";
 import { detectSourceAddresses, resolveSourceIps, type SayOutput } from "./source_ip.ts";
 

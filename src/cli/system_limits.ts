@@ -1,10 +1,16 @@
 /**
- * tcpkali's pre-flight warnings about system limits that would stop a run
- * from reaching its connection count. Best effort: a limit that cannot be
- * read (no permission, not Linux) is not warned about.
+ * What the machine allows: the CPU count that bounds `-w`, and tcpkali's
+ * pre-flight warnings about system limits that would stop a run from
+ * reaching its connection count. Best effort: a limit that cannot be read
+ * (no permission, not Linux) is not warned about.
  *
  * @module
  */
+
+/** CPUs available to this process. */
+export function cpuCount(): number {
+  return Math.max(1, navigator.hardwareConcurrency || 1);
+}
 
 function readText(path: string): string | null {
   // Queried first: reading without the permission would prompt on a terminal.

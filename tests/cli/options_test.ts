@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { parseArgs, type RawOptions } from "../../src/cli/options.ts";
+import { parseArgs } from "../../src/cli/options.ts";
+import type { RawOptions } from "../../src/cli/raw_options.ts";
 import { UsageError } from "../../src/errors.ts";
 
 function run(...argv: string[]): RawOptions {
