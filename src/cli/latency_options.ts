@@ -20,6 +20,7 @@ import { g } from "../shared/format.ts";
 import { DEFAULT_PERCENTILES, parsePercentiles } from "./percentiles.ts";
 import { type ParsedValue, parseUnitValue, splitNumber } from "./units.ts";
 import { UsageError } from "../errors.ts";
+import type { PlanOutput } from "./plan_output.ts";
 
 /** What the command line says about latency. */
 export interface LatencyOptions {
@@ -130,16 +131,11 @@ export function fixedRateOption(o: LatencyOptions, text: string, notices: string
   o.rateSearch = null;
 }
 
-/** Where cross-check warnings go. */
-export interface WarningOutput {
-  say(line: string): void;
-}
-
 /**
  * tcpkali's warning for `-r @2` (a bare number over one second), printed
  * before the system-limit checks.
  */
-export function rateSearchWarnings(o: LatencyOptions, out: WarningOutput): void {
+export function rateSearchWarnings(o: LatencyOptions, out: PlanOutput): void {
   const search = o.rateSearch;
   if (search === null || !(search.seconds > 1)) return;
   const split = splitNumber(search.label);
@@ -161,8 +157,8 @@ export interface LatencyContext {
 }
 
 /**
- * The cross-option checks of behaviour reference 2.4 that concern latency,
- * in tcpkali's order, and the resulting plan.
+ * tcpkali's cross-option checks that concern latency, in its order (after
+ * the addresses are printed), and the resulting plan.
  */
 export function latencyPlan(o: LatencyOptions, context: LatencyContext): LatencyPlan {
   const messageMarker = o.messageMarker || usesMessageMarker(context.content);

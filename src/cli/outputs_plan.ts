@@ -9,13 +9,14 @@ import type { Destination, OutputsPlan, StatsdPlan } from "../plan.ts";
 import { g } from "../shared/format.ts";
 import type { RawOptions } from "./raw_options.ts";
 import { lookupPermissionError, UsageError } from "../errors.ts";
-import { detectSourceAddresses, resolveSourceIps, type SayOutput } from "./source_ip.ts";
+import type { PlanOutput } from "./plan_output.ts";
+import { detectSourceAddresses, resolveSourceIps } from "./source_ip.ts";
 
 /**
- * Step 9 of tcpkali's outline: `--statsd-latency-window` against
- * `--duration` (checked even without `--statsd`).
+ * `--statsd-latency-window` against `--duration`, checked before the
+ * destinations are printed and, as tcpkali does, even without `--statsd`.
  */
-export function checkStatsdLatencyWindow(o: RawOptions, out: SayOutput): void {
+export function checkStatsdLatencyWindow(o: RawOptions, out: PlanOutput): void {
   const window = o.statsd.latencyWindow;
   if (window === null) return;
   if (o.duration !== null && window > o.duration) {
@@ -34,13 +35,13 @@ export function checkStatsdLatencyWindow(o: RawOptions, out: SayOutput): void {
 }
 
 /**
- * Step 12, after the `Destination:` lines: `Source IP:` lines for
- * `--source-ip`, or interface detection without it.
+ * After the `Destination:` lines: `Source IP:` lines for `--source-ip`, or
+ * interface detection without it.
  */
 export function sourceAddresses(
   o: RawOptions,
   destinations: Destination[],
-  out: SayOutput,
+  out: PlanOutput,
 ): Promise<string[]> {
   if (o.sourceIps.length > 0) return resolveSourceIps(o.sourceIps, out);
   return detectSourceAddresses(destinations, out, { connectTimeoutMs: o.connectTimeout * 1000 });
@@ -50,7 +51,7 @@ export function sourceAddresses(
  * Resolves `--statsd-host` to an IPv4 address. tcpkali silently sends
  * nothing when it does not resolve; kali says so in a WARNING line.
  */
-export async function statsdTarget(o: RawOptions, out: SayOutput): Promise<StatsdPlan | null> {
+export async function statsdTarget(o: RawOptions, out: PlanOutput): Promise<StatsdPlan | null> {
   if (!o.statsd.enabled) return null;
   const { host, port, namespace } = o.statsd;
   try {

@@ -56,7 +56,8 @@ async function addressesOf(host: string): Promise<string[]> {
   }
 }
 
-function lookupReason(error: unknown): string {
+/** getaddrinfo's words for a failed lookup. */
+export function lookupReason(error: unknown): string {
   const code = (error as { code?: string }).code;
   if (code === "ENOTFOUND" || code === "EAI_NONAME") return "Name or service not known";
   if (code === "EAI_AGAIN") return "Temporary failure in name resolution";

@@ -10,22 +10,12 @@ import { lookup } from "node:dns/promises";
 import { EXIT, lookupPermissionError, strerror, UsageError } from "../errors.ts";
 import type { Destination } from "../plan.ts";
 import { requireNet } from "./permission_check.ts";
+import type { PlanOutput } from "./plan_output.ts";
+import { lookupReason } from "./resolve.ts";
 import { formatAddress } from "../shared/address.ts";
 
-/** Where startup lines go. */
-export interface SayOutput {
-  say(line: string): void;
-}
-
-function lookupReason(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === "ENOTFOUND" || code === "EAI_NONAME") return "Name or service not known";
-  if (code === "EAI_AGAIN") return "Temporary failure in name resolution";
-  return (error as Error).message;
-}
-
 /** Binds and closes a test socket on `address`; returns why it failed, or null. */
-export function bindFailure(address: string): string | null {
+function bindFailure(address: string): string | null {
   requireNet([{ address, port: 0 }]); // queried first: Deno.listen would prompt on a terminal
   try {
     Deno.listen({ hostname: address, port: 0 }).close();
@@ -41,7 +31,7 @@ export function bindFailure(address: string): string | null {
  * local, and prints `Source IP: [a]:0` per address. Errors exit 64 with
  * tcpkali's two lines.
  */
-export async function resolveSourceIps(names: string[], out: SayOutput): Promise<string[]> {
+export async function resolveSourceIps(names: string[], out: PlanOutput): Promise<string[]> {
   const addresses: string[] = [];
   for (const name of names) {
     const expected = `--source-ip=${name}: local IP address expected`;
@@ -110,7 +100,7 @@ export interface DetectOptions {
  */
 export async function detectSourceAddresses(
   destinations: Destination[],
-  out: SayOutput,
+  out: PlanOutput,
   options: DetectOptions,
 ): Promise<string[]> {
   if (destinations.length === 0) return [];
