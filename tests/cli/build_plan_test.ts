@@ -1,25 +1,8 @@
 import assert from "node:assert/strict";
-import { buildPlan, defaultWorkers } from "../../src/cli/build_plan.ts";
-import { parseArgs } from "../../src/cli/options.ts";
-import { UsageError } from "../../src/errors.ts";
-import type { RunPlan } from "../../src/plan.ts";
+import { defaultWorkers } from "../../src/cli/build_plan.ts";
+import { planned as plan, planRefusal } from "../_helpers/cli.ts";
 
-async function plan(...argv: string[]): Promise<{ plan: RunPlan; said: string[] }> {
-  const outcome = parseArgs(argv);
-  if (outcome.kind !== "run") throw new Error("not a run");
-  const said: string[] = [];
-  return { plan: await buildPlan(outcome.options, { say: (l) => said.push(l) }), said };
-}
-
-async function refusal(...argv: string[]): Promise<UsageError> {
-  try {
-    await plan(...argv);
-  } catch (error) {
-    if (error instanceof UsageError) return error;
-    throw error;
-  }
-  throw new Error("accepted");
-}
+const refusal = async (...argv: string[]) => (await planRefusal(...argv)).error;
 
 Deno.test("destinations resolve to every address and print tcpkali's lines", async () => {
   const { plan: p, said } = await plan("127.0.0.1:8001", "127.1:8002");
@@ -134,4 +117,22 @@ Deno.test("default workers follow tcpkali", () => {
   assert.equal(defaultWorkers(5, false, 2), 2);
   assert.equal(defaultWorkers(1, true, 2), 2);
   assert.equal(defaultWorkers(0, false, 2), 2);
+});
+
+Deno.test("-H without --ws is fatal, after the option warnings are printed", async () => {
+  const { error, said } = await planRefusal("-H", "", "-H", "X: y", "-T1", "127.0.0.1:9");
+  assert.deepEqual([error.exitCode, error.lines], [64, [
+    "--header option ignored without --websocket",
+  ]]);
+  assert.deepEqual(said, ['WARNING: --header="" value is empty, ignored']);
+});
+
+Deno.test("the -H warnings come first in the startup lines", async () => {
+  const { said } = await plan("--ws", "-H", "", "-H", " X: y", "-l", "1");
+  assert.deepEqual(said, [
+    'WARNING: --header="" value is empty, ignored',
+    "WARNING: --header=\" X: y\" starts with ' ', are you sure?",
+    "Listen on: [0.0.0.0]:1",
+    "Listen on: [::]:1",
+  ]);
 });

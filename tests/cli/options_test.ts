@@ -1,23 +1,6 @@
 import assert from "node:assert/strict";
 import { parseArgs } from "../../src/cli/options.ts";
-import type { RawOptions } from "../../src/cli/raw_options.ts";
-import { UsageError } from "../../src/errors.ts";
-
-function run(...argv: string[]): RawOptions {
-  const outcome = parseArgs(argv);
-  if (outcome.kind !== "run") throw new Error(`expected a run, got exit ${outcome.exitCode}`);
-  return outcome.options;
-}
-
-function refusal(...argv: string[]): UsageError {
-  try {
-    parseArgs(argv);
-  } catch (error) {
-    if (error instanceof UsageError) return error;
-    throw error;
-  }
-  throw new Error(`${argv.join(" ")} was accepted`);
-}
+import { parsed as run, parseRefusal as refusal } from "../_helpers/cli.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -151,4 +134,21 @@ Deno.test("unreadable message files exit 65 with the file's name", () => {
   const error = refusal("-f", "/nonexistent/file");
   assert.deepEqual(error.lines, ["/nonexistent/file: No such file or directory"]);
   assert.equal(error.exitCode, 65);
+});
+
+Deno.test("-H checks: empty and odd first byte warn, newline and size are fatal", () => {
+  const o = run("--ws", "-H", "", "-H", " X: y", "-l", "1");
+  assert.deepEqual(o.notices, [
+    'WARNING: --header="" value is empty, ignored',
+    "WARNING: --header=\" X: y\" starts with ' ', are you sure?",
+  ]);
+  assert.deepEqual(o.headers.map(text), [" X: y"]);
+
+  const newline = refusal("--ws", "-e", "-H", "X: y\\nZ: w", "127.0.0.1:9");
+  assert.deepEqual([newline.exitCode, newline.lines], [64, [
+    `--header="X: y\\n\n\tZ: w" should not contain '\\n'`,
+  ]]);
+
+  const big = refusal("--ws", "-H", `X: ${"a".repeat(600)}`, "-H", `Y: ${"b".repeat(600)}`);
+  assert.deepEqual([big.exitCode, big.lines], [64, ["--header adds too many HTTP headers"]]);
 });

@@ -72,12 +72,3 @@ Deno.test("silent accepted connections are not scanned", async () => {
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /^Total data sent: /m);
 });
-
-Deno.test("--message-stop option errors", async () => {
-  let run = await runKali(["--message-stop", "", "127.0.0.1:1"]);
-  assert.equal(run.code, 64);
-  assert.equal(run.stderr, "--message-stop: Non-empty message expected\n");
-  run = await runKali(["--message-stop", "\\{connection.uid}", "127.0.0.1:1"]);
-  assert.equal(run.code, 64);
-  assert.equal(run.stderr, "--message-stop: Non-trivial expressions are not supported\n");
-});

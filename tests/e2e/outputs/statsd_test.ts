@@ -117,16 +117,8 @@ Deno.test("--statsd-namespace prefixes every metric; no daemon needed", async ()
   assert.equal(run.code, 0, run.stderr);
 });
 
-Deno.test("StatsD option errors and the unresolvable-host warning", async () => {
-  let run = await runKali(["--statsd-port", "0", "127.0.0.1:1"]);
-  assert.equal(run.code, 64);
-  assert.equal(run.stderr, "--statsd-port=0 is not in [1..65535]\n");
-  run = await runKali(["--statsd-latency-window", "0", "127.0.0.1:1"]);
-  assert.equal(run.stderr, "Expected positive --statsd-latency-window=0\n");
-  run = await runKali(["-T", "5", "--statsd-latency-window", "6s", "127.0.0.1:1"]);
-  assert.equal(run.code, 64);
-  assert.equal(run.stderr, "--statsd-latency-window=6s exceeds --duration=5s.\n");
-  run = await runKali([
+Deno.test("an unresolvable --statsd-host is a warning; the run completes", async () => {
+  const run = await runKali([
     "--statsd",
     "--statsd-host",
     "nonexist.invalid",

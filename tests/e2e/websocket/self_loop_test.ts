@@ -1,7 +1,6 @@
 /**
  * `--ws` end to end in one kali process (client and listener): the byte
- * totals of tcpkali's own operation tests, and
- * the command-line rules of `-H` (2.3, 2.4).
+ * totals of tcpkali's own operation tests.
  */
 import assert from "node:assert/strict";
 import { reportBytes, runKali } from "../../_helpers/kali.ts";
@@ -71,27 +70,4 @@ Deno.test("--ws self-loop with -m: the listener parses frames and the run ends c
   assert.doesNotMatch(run.stderr, /protocol error/);
   const sent = reportBytes(run.stdout, "sent");
   assert.ok(sent > 100_000, `sent only ${sent} bytes`);
-});
-
-Deno.test("-H without --ws is fatal (2.4)", async () => {
-  const run = await runKali(["-H", "X: y", "-T1", "127.0.0.1:9"]);
-  assert.equal(run.code, 64);
-  assert.match(run.stderr, /^--header option ignored without --websocket$/m);
-});
-
-Deno.test("-H checks: empty and odd first byte warn, newline and size are fatal (2.3)", async () => {
-  const empty = await runKali(["--ws", "-H", "", "-H", " X: y", "-T", "0.1", "-l", "1"]);
-  assert.match(empty.stderr, /^WARNING: --header="" value is empty, ignored$/m);
-  assert.match(empty.stderr, /^WARNING: --header=" X: y" starts with ' ', are you sure\?$/m);
-
-  const newline = await runKali(["--ws", "-e", "-H", "X: y\\nZ: w", "127.0.0.1:9"]);
-  assert.equal(newline.code, 64);
-  assert.ok(
-    newline.stderr.includes(`--header="X: y\\n\n\tZ: w" should not contain '\\n'`),
-    newline.stderr,
-  );
-
-  const big = await runKali(["--ws", "-H", `X: ${"a".repeat(600)}`, "-H", `Y: ${"b".repeat(600)}`]);
-  assert.equal(big.code, 64);
-  assert.match(big.stderr, /^--header adds too many HTTP headers$/m);
 });
