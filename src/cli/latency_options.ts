@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { exactBytes } from "./raw_args.ts";
 import {
   compileConnectionLiteral,
   type CompiledContent,
@@ -57,7 +58,7 @@ export function latencyMarkerOption(o: LatencyOptions, text: string, unescaped: 
       "--latency-marker: --message-marker is already specified, use one or the other",
     );
   }
-  const raw = new TextEncoder().encode(text);
+  const raw = exactBytes(text, "--latency-marker");
   const bytes = unescaped ? unescape(raw) : raw;
   if (bytes.length === 0) throw new UsageError("--latency-marker: Non-empty marker expected");
   const marker = compileConnectionLiteral(bytes, { unescape: false, origin: "--latency-marker" });

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { exactBytes } from "./raw_args.ts";
 import { quoteBytes } from "../content/printable.ts";
 import type { ContentArg } from "../content/types.ts";
 import { unescape } from "../content/unescape.ts";
@@ -175,7 +176,7 @@ export function workerCount(text: string): number {
  * a header block reaching 1024 bytes is fatal.
  */
 export function readHeader(s: ParseState, text: string): void {
-  const raw = new TextEncoder().encode(text);
+  const raw = exactBytes(text, "--header");
   const bytes = s.unescape ? unescape(raw) : raw;
   const shown = quoteBytes(bytes);
   if (bytes.length === 0) {
@@ -235,7 +236,7 @@ export function readContent(
   source: { file: boolean; option: string },
   text: string,
 ): void {
-  const bytes = source.file ? readPermittedFile(text) : new TextEncoder().encode(text);
+  const bytes = source.file ? readPermittedFile(text) : exactBytes(text, source.option);
   if (source.file && bytes.length === 0) {
     s.options.notices.push(`${text}: Warning: file has no content`);
   }
@@ -269,7 +270,8 @@ export function readMessageRate(s: ParseState, text: string): void {
 /** `--message-stop STRING`: a non-empty literal (`-e` applies). */
 export function messageStop(s: ParseState, text: string): Uint8Array {
   if (text === "") throw new UsageError("--message-stop: Non-empty message expected");
-  return compileLiteral(text, { unescape: s.unescape, origin: "--message-stop" });
+  const bytes = exactBytes(text, "--message-stop");
+  return compileLiteral(bytes, { unescape: s.unescape, origin: "--message-stop" });
 }
 
 /** Which directions a dump option adds, for one connection or for all. */

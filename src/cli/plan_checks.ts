@@ -30,6 +30,12 @@ export function requireTarget(o: RawOptions, program: string): void {
       shortHelp(program),
     );
   }
+  // tcpkali ran such a run for -T and reported zeros.
+  if (o.connections === 0 && o.listenPort === null) {
+    throw new UsageError(
+      "--connections=0 with no --listen-port: nothing to do. Give -c 1 or more, or -l.",
+    );
+  }
 }
 
 /**

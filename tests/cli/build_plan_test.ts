@@ -136,3 +136,13 @@ Deno.test("the -H warnings come first in the startup lines", async () => {
     "Listen on: [::]:1",
   ]);
 });
+
+Deno.test("-c 0 without -l is refused (nothing to do); with -l it listens", async () => {
+  const error = await refusal("-c", "0", "127.0.0.1:8001");
+  assert.deepEqual([error.lines, error.exitCode], [
+    ["--connections=0 with no --listen-port: nothing to do. Give -c 1 or more, or -l."],
+    64,
+  ]);
+  const { plan: p } = await plan("-c", "0", "-l", "127.0.0.1:8001", "127.0.0.1:8001");
+  assert.equal(p.connections, 0);
+});

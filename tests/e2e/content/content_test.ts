@@ -128,3 +128,25 @@ Deno.test("an endless content file is refused in one line before any traffic", a
     await sink.close();
   }
 });
+
+Deno.test("a -m argument that is not UTF-8 goes out byte for byte; U+FFFD is refused", async () => {
+  const sink = new RecordingSink();
+  try {
+    // Deno.Command takes strings, so the invalid byte is made by the shell.
+    const main = new URL("../../../main.ts", import.meta.url).pathname;
+    const shell = `exec "$0" run -A "$1" -m "$(printf 'a\\377b')" -r 2 -T 1 "$2"`;
+    const run = await new Deno.Command("sh", {
+      args: ["-c", shell, Deno.execPath(), main, `127.0.0.1:${sink.port}`],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual([...sink.bytesOf(0).subarray(0, 3)], [0x61, 0xff, 0x62]);
+    const refused = await runKali(["-m", "a\uFFFDb", `127.0.0.1:${sink.port}`, "-T1"]);
+    assert.equal(refused.code, 64);
+    assert.match(refused.stderr, /^--message: .*not UTF-8.*-e.*-f$/m);
+  } finally {
+    await sink.close();
+  }
+});
