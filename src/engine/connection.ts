@@ -296,7 +296,11 @@ export class Connection implements Wakeable {
     if (this.#writingFirst) {
       this.#firstOffset += n; // first messages are not charged to the pacer
     } else {
-      this.#blockOffset += n;
+      // Message starts in [offset, offset + n) of the block of whole messages.
+      const size = source.messageSize;
+      const offset = this.#blockOffset;
+      counters[C.messagesWritten] += Math.ceil((offset + n) / size) - Math.ceil(offset / size);
+      this.#blockOffset = offset + n;
       this.#sendPacer?.consume(n, now);
       if (this.#blockOffset >= source.block.length) {
         this.#blockOffset = 0;

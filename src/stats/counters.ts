@@ -23,12 +23,16 @@ export const C = {
   accepted: 8,
   failures: 9,
   timeouts: 10,
+  /** Marker messages sent (marker mode only, as tcpkali counts them). */
   messagesSent: 11,
+  /** Marker messages received (marker mode only). */
   messagesReceived: 12,
+  /** Repeated messages whose first byte was written, in every mode. */
+  messagesWritten: 13,
 } as const;
 
 /** Number of counters. */
-export const COUNTER_COUNT = 13;
+export const COUNTER_COUNT = 14;
 
 /** Gauges are levels, not totals: never subtract a baseline from them. */
 export const GAUGES: readonly number[] = [C.openIn, C.openOut, C.connecting];
