@@ -1,11 +1,14 @@
 /**
  * kali: a fast TCP and WebSocket load generator and sink, tcpkali-compatible.
  * The command tree: `kali [run] [options] host:port...` (tcpkali's command
- * line), `kali help`; each command is one module under src/commands/.
+ * line), `kali merge`, `kali report`, `kali help`; each command is one
+ * module under src/commands/.
  *
  * @module
  */
 import { helpCommand } from "./src/commands/help.ts";
+import { mergeCommand } from "./src/commands/merge.ts";
+import { reportCommand } from "./src/commands/report.ts";
 import { runCommand } from "./src/commands/run.ts";
 import { processTerminal, type Terminal } from "./src/commands/terminal.ts";
 import { permissionHint, UsageError } from "./src/errors.ts";
@@ -13,6 +16,8 @@ import { permissionHint, UsageError } from "./src/errors.ts";
 /** The subcommands; any other first word is tcpkali's command line. */
 const COMMANDS: Record<string, (args: string[], io: Terminal) => number | Promise<number>> = {
   run: runCommand,
+  merge: mergeCommand,
+  report: reportCommand,
   help: helpCommand,
 };
 

@@ -9,9 +9,9 @@
  * Permissions are fixed at compile time and cannot depend on the command
  * line the executable is later given, so they are the union of what kali's
  * features can need: network (targets are only known at run time), file
- * reads (`-f`, `--first-message-file`, `\{<file>}`), file writes (`--json`),
- * the interface list (source-address detection) and LANG (the live line's
- * characters). `--no-prompt` makes anything else fail with kali's one-line
+ * reads (`-f`, `--first-message-file`, `\{<file>}`), file writes (`--json`,
+ * `--hdr-log`, `--html`), the interface list (source-address detection), the
+ * host name (results name their host) and LANG (the live line's characters). `--no-prompt` makes anything else fail with kali's one-line
  * hint instead of asking. For a run confined to exactly its targets and
  * files, use `deno run` with scoped flags (README, "Running on shared
  * hosts").
@@ -34,7 +34,7 @@ export const BAKED_FLAGS: readonly string[] = [
   "--allow-net",
   "--allow-read",
   "--allow-write",
-  "--allow-sys=networkInterfaces",
+  "--allow-sys=networkInterfaces,hostname",
   "--allow-env=LANG",
 ];
 

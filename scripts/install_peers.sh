@@ -8,8 +8,10 @@
 #   python3-websockets (for /usr/bin/python3) .... tests/e2e/websocket interop
 #   openssl ..................................... certificates, s_server/s_client (tests/e2e/tls)
 #   nginx-light ................................. TLS interop peer (tests/e2e/tls)
+#   chromium-headless-shell ..................... the HTML report in a browser (tests/e2e/results)
 set -euo pipefail
-wanted=(iperf3 redis-server redis-tools time openssl python3 python3-websockets nginx-light)
+wanted=(iperf3 redis-server redis-tools time openssl python3 python3-websockets nginx-light
+  chromium-headless-shell)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

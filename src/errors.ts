@@ -18,6 +18,8 @@ export const EXIT = {
   unavailable: 69,
   software: 70,
   cantCreate: 73,
+  /** A `--threshold` failed (k6's code). */
+  thresholds: 99,
 } as const;
 
 /** A refusal to run: stderr `lines`, then exit with `exitCode`. */

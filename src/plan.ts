@@ -82,6 +82,14 @@ export interface RunPlan {
   outputs: OutputsPlan;
   /** Latency measurements and the `-r @` rate search. */
   latency: LatencyPlan;
+  /** This run's part of a load shared by several runs; absent or null: the whole load. */
+  shard?: ShardPlan | null;
+}
+
+/** One part of a load shared by `count` runs (`index` from 1). */
+export interface ShardPlan {
+  index: number;
+  count: number;
 }
 
 /** One requested percentile. */
@@ -150,8 +158,57 @@ export interface OutputsPlan {
    * Empty: connect unbound (the native Deno.connect path).
    */
   sourceAddresses: string[];
-  /** --json FILE; null: none. */
+  /** --json FILE (`-`: standard output); null: none. */
   jsonFile: string | null;
+  /** --hdr-log FILE: HdrHistogram interval log; null: none. */
+  hdrLogFile: string | null;
+  /** --html FILE: the report as a web page; null: none. */
+  htmlFile: string | null;
+  /** --threshold: bounds the result must meet (exit 99 otherwise). */
+  thresholds: Threshold[];
+  /** SHA-256 of the content options and framing: results of different content never merge. */
+  contentDigest: string;
   /** The command line as given, for the JSON result. */
   argv: string[];
+}
+
+/** A comparison of a threshold. */
+export type ThresholdOperator = "<" | "<=" | ">" | ">=" | "==" | "!=";
+
+/** A latency statistic: a percentile, or the smallest, largest or mean sample. */
+export type LatencyStatistic = { percentile: number } | "min" | "max" | "mean";
+
+/** What a threshold measures. Latency in ms, rates per second, bandwidth in bytes per second. */
+export type ThresholdMetric =
+  | {
+    type: "latency";
+    kind: "connect" | "firstbyte" | "message" | "corrected";
+    statistic: LatencyStatistic;
+  }
+  | {
+    type: "traffic";
+    name:
+      | "sent.mps"
+      | "received.mps"
+      | "sent.ratio"
+      | "sent.messages"
+      | "received.messages"
+      | "sent.bytes"
+      | "received.bytes"
+      | "bandwidth.up"
+      | "bandwidth.down";
+  }
+  | {
+    type: "connections";
+    name: "open" | "in" | "out" | "initiated" | "accepted" | "failed" | "timeouts";
+  };
+
+/** A bound the result must meet (`--threshold EXPR`). */
+export interface Threshold {
+  /** The expression as typed. */
+  expression: string;
+  metric: ThresholdMetric;
+  operator: ThresholdOperator;
+  /** The bound, in the metric's unit. */
+  bound: number;
 }

@@ -16,7 +16,7 @@ import { loadListenerCertificate } from "../transport/tls.ts";
 import { buildUpgradeRequest } from "../transport/websocket_client_handshake.ts";
 import { latencyPlan } from "./latency_options.ts";
 import { resolveDestinations, resolveListenAddresses } from "./network_plan.ts";
-import { outputsPlan, sourceAddresses, statsdTarget } from "./outputs_plan.ts";
+import { checkResultOutputs, outputsPlan, sourceAddresses, statsdTarget } from "./outputs_plan.ts";
 import {
   checkConnectRate,
   checkHeaders,
@@ -60,6 +60,7 @@ export async function buildPlan(
     hasTarget,
     messageRate: o.upstream?.kind === "messages" ? o.upstream.perSecond : null,
   });
+  checkResultOutputs(o, latency);
   checkMessageRate(o, content);
   const noDelay = noDelaySetting(o, Boolean(tls?.listener), out);
   checkConnectRate(o, connections, out);

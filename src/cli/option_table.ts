@@ -43,6 +43,7 @@ import {
   workerCount,
 } from "./option_readers.ts";
 import { DEFAULT_PERCENTILES } from "./percentiles.ts";
+import { parseThreshold } from "./thresholds.ts";
 
 /** One line of a help screen: flags on the left, text in the second column. */
 export interface HelpRow {
@@ -597,11 +598,50 @@ const OTHER: OptionSpec[] = [
     long: "json",
     value: "<file>",
     read: (s, v) => s.options.jsonFile = v,
-    help: line("--json <file>", "Write the results as JSON (kali extension)"),
+    help: line("--json <file>", "Write the results as JSON; - for stdout (kali extension)"),
     readme: row(
       ["--json <file>"],
       "",
-      "kali extension: every figure, the options, per-second series and the latency histograms as JSON ([schema](docs/json-schema.md))",
+      "kali extension: every figure, the options, per-second series and the latency histograms as JSON ([schema](docs/json-schema.md)); `-`: on stdout, the report then on stderr",
+    ),
+  },
+  {
+    long: "hdr-log",
+    value: "<file>",
+    read: (s, v) => s.options.hdrLogFile = v,
+    help: line(
+      "--hdr-log <file>",
+      "Write latency as an HdrHistogram interval log (kali extension)",
+    ),
+    readme: row(
+      ["--hdr-log <file>"],
+      "",
+      "kali extension: latency as an HdrHistogram interval log, one interval per second and kind, written as the run goes",
+    ),
+  },
+  {
+    long: "html",
+    value: "<file>",
+    read: (s, v) => s.options.htmlFile = v,
+    help: line("--html <file>", "Write the results as a self-contained web page (kali extension)"),
+    readme: row(
+      ["--html <file>"],
+      "",
+      "kali extension: the result as one self-contained web page with charts",
+    ),
+  },
+  {
+    long: "threshold",
+    value: "<expr>",
+    read: (s, v) => s.options.thresholds.push(parseThreshold(v)),
+    help: line(
+      "--threshold <expr>",
+      'Exit 99 unless e.g. "message.p99 < 5ms" holds (kali extension)',
+    ),
+    readme: row(
+      ["--threshold <expr>"],
+      "",
+      'kali extension: exit 99 after the report unless it holds, e.g. `"message.p99 < 5ms"` (repeatable; see Results)',
     ),
   },
 ];

@@ -5,12 +5,15 @@
  * @module
  */
 import { lookup } from "node:dns/promises";
-import type { Destination, OutputsPlan, StatsdPlan } from "../plan.ts";
+import { contentDigest } from "../content/digest.ts";
+import type { Destination, LatencyPlan, OutputsPlan, StatsdPlan } from "../plan.ts";
+import { measuredKinds } from "../stats/latency_kinds.ts";
 import { g } from "../shared/format.ts";
 import type { RawOptions } from "./raw_options.ts";
 import { lookupPermissionError, UsageError } from "../errors.ts";
 import type { PlanOutput } from "./plan_output.ts";
 import { detectSourceAddresses, resolveSourceIps } from "./source_ip.ts";
+import { checkThresholds } from "./thresholds.ts";
 
 /**
  * `--statsd-latency-window` against `--duration`, checked before the
@@ -65,6 +68,20 @@ export async function statsdTarget(o: RawOptions, out: PlanOutput): Promise<Stat
   }
 }
 
+/**
+ * kali's result outputs against the latency plan: a threshold on latency
+ * the run does not measure, or an interval log of no latency, is refused
+ * before any traffic.
+ */
+export function checkResultOutputs(o: RawOptions, latency: LatencyPlan): void {
+  checkThresholds(o.thresholds, latency);
+  if (o.hdrLogFile !== null && measuredKinds(latency).length === 0) {
+    throw new UsageError(
+      "--hdr-log: no latency is measured (add --latency-connect, --latency-first-byte, --latency-marker or --message-marker)",
+    );
+  }
+}
+
 /** Assembles the outputs plan from what the steps above found. */
 export function outputsPlan(
   o: RawOptions,
@@ -77,6 +94,10 @@ export function outputsPlan(
     statsdLatencyWindowMs: o.statsd.latencyWindow === null ? null : o.statsd.latencyWindow * 1000,
     sourceAddresses: found.sourceAddresses,
     jsonFile: o.jsonFile,
+    hdrLogFile: o.hdrLogFile,
+    htmlFile: o.htmlFile,
+    thresholds: o.thresholds,
+    contentDigest: contentDigest(o.content, { websocket: o.websocket }),
     argv: [...o.argv],
   };
 }

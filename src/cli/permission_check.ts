@@ -60,15 +60,21 @@ export function permittedListen(listen: readonly ListenAddress[]): ListenAddress
  * Everything a plan will touch once it runs, beyond what building it
  * already checked: every destination and listen
  * address, the StatsD target (and the local UDP socket sending to it) and
- * the JSON result file.
+ * the result files (JSON, interval log, HTML).
  */
 export function requireRunPermissions(plan: RunPlan): void {
   requireNet(plan.destinations);
   permittedListen(plan.listen);
   // node:dgram binds its sending socket to 0.0.0.0:0 before the first send.
   if (plan.outputs.statsd) requireNet([plan.outputs.statsd, { address: "0.0.0.0", port: 0 }]);
-  const file = plan.outputs.jsonFile;
-  if (file !== null && !granted({ name: "write", path: file })) {
-    throw new PermissionError("write", file);
+  const o = plan.outputs;
+  const files = [o.jsonFile === "-" ? null : o.jsonFile, o.hdrLogFile, o.htmlFile];
+  requireWrite(files.filter((file) => file !== null));
+}
+
+/** Throws a PermissionError for the first file `--allow-write` does not cover. */
+export function requireWrite(files: readonly string[]): void {
+  for (const file of files) {
+    if (!granted({ name: "write", path: file })) throw new PermissionError("write", file);
   }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ContentArg } from "../content/types.ts";
+import type { Threshold } from "../plan.ts";
 import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from "../transport/tls.ts";
 import { defaultLatencyOptions, type LatencyOptions } from "./latency_options.ts";
 
@@ -55,8 +56,14 @@ export interface RawOptions {
   statsd: StatsdOptions;
   /** --source-ip values as typed, in order. */
   sourceIps: string[];
-  /** --json FILE (kali extension); null: no JSON result. */
+  /** --json FILE (kali extension; `-`: stdout); null: no JSON result. */
   jsonFile: string | null;
+  /** --hdr-log FILE (kali extension); null: no interval log. */
+  hdrLogFile: string | null;
+  /** --html FILE (kali extension); null: no web page. */
+  htmlFile: string | null;
+  /** --threshold EXPR (kali extension, repeatable), parsed. */
+  thresholds: Threshold[];
   /** The arguments as given (without the program name), for the JSON result. */
   argv: string[];
 }
@@ -118,6 +125,9 @@ export function defaultRawOptions(): RawOptions {
     },
     sourceIps: [],
     jsonFile: null,
+    hdrLogFile: null,
+    htmlFile: null,
+    thresholds: [],
     argv: [],
   };
 }

@@ -1,7 +1,9 @@
 /**
  * `kali [run] [options] host:port...`: tcpkali's command line. Builds the
- * plan, runs it, and renders the result: the text report, the JSON file,
- * StatsD's last batch, and the exit code.
+ * plan, runs it, and renders the result: the text report, the thresholds'
+ * verdicts, the JSON result, the interval log, the HTML page, StatsD's last
+ * batch, and the exit code. With `--json -` the JSON result is stdout and
+ * everything else kali prints goes to stderr.
  *
  * @module
  */
@@ -11,9 +13,10 @@ import { requireRunPermissions } from "../cli/permission_check.ts";
 import { EXIT } from "../errors.ts";
 import type { RunPlan } from "../plan.ts";
 import { resultReport } from "../report/final_report.ts";
-import { prepareResultFile } from "../report/json_result.ts";
+import { prepareOutputFile } from "../report/output_files.ts";
 import { CLEAR_EOL, LiveDisplay } from "../report/live_line.ts";
 import { messageStopLines, RunOutputs } from "../report/outputs.ts";
+import { thresholdLines } from "../report/threshold_lines.ts";
 import {
   interruptLine,
   progressLine,
@@ -22,6 +25,7 @@ import {
 } from "../report/progress.ts";
 import { runPlan } from "../run/run.ts";
 import type { RunEvent, RunResult } from "../stats/result.ts";
+import { evaluateThresholds } from "../stats/thresholds.ts";
 import type { Terminal } from "./terminal.ts";
 
 /** Runs tcpkali's command line; resolves to the exit code. */
@@ -33,12 +37,17 @@ export async function runCommand(args: string[], io: Terminal): Promise<number> 
   }
   const plan = await buildPlan(parsed.options, { say: (line) => io.stderr(line + "\n") });
   requireRunPermissions(plan);
-  if (plan.outputs.jsonFile !== null) prepareResultFile(plan.outputs.jsonFile);
+  const o = plan.outputs;
+  if (o.jsonFile !== null && o.jsonFile !== "-") prepareOutputFile("--json", o.jsonFile);
+  if (o.htmlFile !== null) prepareOutputFile("--html", o.htmlFile);
   return await runAndReport(plan, io);
 }
 
 /** Runs a plan, printing progress as it goes and the result at the end. */
-export async function runAndReport(plan: RunPlan, io: Terminal): Promise<number> {
+export async function runAndReport(plan: RunPlan, terminal: Terminal): Promise<number> {
+  // `--json -`: the result owns stdout; the report and the rest go to stderr.
+  const io = plan.outputs.jsonFile === "-" ? { ...terminal, stdout: terminal.stderr } : terminal;
+  const outputs = new RunOutputs(plan, { stdout: terminal.stdout, stderr: terminal.stderr });
   const prefix = io.live ? CLEAR_EOL : "";
   const live = io.live
     ? new LiveDisplay({
@@ -50,7 +59,6 @@ export async function runAndReport(plan: RunPlan, io: Terminal): Promise<number>
       messageRate: plan.latency.messageMarker,
     })
     : null;
-  const outputs = new RunOutputs(plan, io.stderr);
   const onEvent = (event: RunEvent) => {
     const line = progressLine(event);
     if (line !== null) {
@@ -58,7 +66,7 @@ export async function runAndReport(plan: RunPlan, io: Terminal): Promise<number>
     }
     if (event.kind === "started") {
       live?.started();
-      outputs.started(event.counters, event.now);
+      outputs.started(event.counters, event.now, event.unixMs);
     }
     if (event.kind === "steady") live?.steady(event.baseline, event.now);
   };
@@ -70,6 +78,7 @@ export async function runAndReport(plan: RunPlan, io: Terminal): Promise<number>
         outputs.sample(sample);
         live?.draw(sample);
       },
+      point: (point) => outputs.point(point),
     });
     return await render(plan, result, { io, outputs, live, prefix });
   } finally {
@@ -95,8 +104,19 @@ async function render(plan: RunPlan, result: RunResult, r: Renderers): Promise<n
   const ending = endingOf(plan, result, io.live);
   for (const line of ending.stderr) io.stderr(prefix + line + "\n");
   if (ending.stdout) io.stdout(ending.stdout + "\n");
-  const written = await r.outputs.finish({ result, reason: ending.reason, reportLines });
-  return written || ending.exitCode !== EXIT.ok ? ending.exitCode : EXIT.cantCreate;
+  const thresholds = evaluateThresholds(result, plan.outputs.thresholds);
+  if (result.reported && thresholds.length > 0) {
+    io.stdout(thresholdLines(thresholds).join("\n") + "\n");
+  }
+  const written = await r.outputs.finish({
+    result,
+    reason: ending.reason,
+    reportLines,
+    thresholds,
+  });
+  if (ending.exitCode !== EXIT.ok) return ending.exitCode;
+  if (!written) return EXIT.cantCreate;
+  return thresholds.some((t) => !t.passed) ? EXIT.thresholds : EXIT.ok;
 }
 
 /** What a run's end says (after any report), what --json records, and the exit code. */

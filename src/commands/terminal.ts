@@ -13,6 +13,8 @@ export interface Terminal {
   columns: number;
   /** Whether the live line may use UTF-8 (the locale says so). */
   utf8: boolean;
+  /** All of standard input, as text (`kali merge -`). */
+  readStdin(): Promise<string>;
 }
 
 const encoder = new TextEncoder();
@@ -45,5 +47,6 @@ export function processTerminal(): Terminal {
     live,
     columns: live ? terminalColumns() : 80,
     utf8: live && utf8Locale(),
+    readStdin: () => new Response(Deno.stdin.readable).text(),
   };
 }

@@ -1,165 +1,135 @@
 /**
- * `--json FILE` (kali extension): the run's options, every figure of the
- * final report, per-second series, and the full latency histograms as
- * HdrHistogram compressed base64. The schema is `docs/kali-result.schema.json`,
- * described in `docs/json-schema.md`.
+ * `--json FILE` (kali extension): the result as a document that holds
+ * everything a merge needs and every figure kali prints: the options and
+ * the asked load, every counter (whole run and steady phase), the report's
+ * figures and the full latency histograms (HdrHistogram compressed
+ * base64), the per-second series with their interval histograms, and the
+ * thresholds' outcomes. The layout is {@link ResultDocument};
+ * `docs/json-schema.md` describes it.
  *
  * @module
  */
-import { EXIT, strerror, UsageError } from "../errors.ts";
 import { VERSION } from "../shared/version.ts";
-import { type LatencyPlan, type Percentile, type RunPlan } from "../plan.ts";
+import type { Percentile } from "../plan.ts";
 import { C } from "../stats/counters.ts";
 import type { LatencyHistogram } from "../stats/histogram.ts";
-import { escapeBytes } from "../content/printable.ts";
-import { reportFigures } from "./final_report.ts";
-import { LATENCY_KINDS } from "../stats/latency_kinds.ts";
+import { MEASURED_KINDS } from "../stats/latency_kinds.ts";
 import type { RunResult } from "../stats/result.ts";
-
-/** Version of the JSON layout; bumped on incompatible changes. */
-export const RESULT_FORMAT = 1;
-
-/** Latency figures of one measurement. */
-export interface LatencyResult {
-  count: number;
-  minMs: number;
-  meanMs: number;
-  maxMs: number;
-  percentiles: { label: string; ms: number }[];
-  /** HdrHistogram V2 compressed, base64 (values in µs). */
-  histogram: string;
-}
+import {
+  type CounterBlock,
+  type CountersDocument,
+  type LatencyDocument,
+  type ReportDocument,
+  RESULT_FORMAT,
+  type ResultDocument,
+} from "../stats/result_document.ts";
+import type { ThresholdOutcome } from "../stats/thresholds.ts";
+import { reportFigures } from "./final_report.ts";
 
 /** What the result file is made of. */
 export interface ResultInput {
-  plan: RunPlan;
   result: RunResult;
   /** The lines kali printed about why the run ended, without terminal colours. */
   reason: string[];
   /** The text report lines, as printed; empty when no report was. */
   reportLines: string[];
+  thresholds: ThresholdOutcome[];
 }
 
-function latencyResult(h: LatencyHistogram, percentiles: readonly Percentile[]): LatencyResult {
+function latencyDocument(h: LatencyHistogram, percentiles: readonly Percentile[]): LatencyDocument {
   return {
     count: h.count,
     minMs: h.minMs(),
     meanMs: h.meanMs(),
     maxMs: h.maxMs(),
+    minMicros: h.minMicros(),
+    maxMicros: h.maxMicros(),
     percentiles: percentiles.map((p) => ({ label: p.label, ms: h.percentileMs(p.value) })),
     histogram: h.toBase64(),
   };
 }
 
-/** The result object written by `--json`. */
-export function buildResult(input: ResultInput): Record<string, unknown> {
-  const { plan, result } = input;
-  const c = result.counters;
-  const messageRate = plan.latency.messageMarker;
-  const figures = reportFigures(c, result.durationSeconds);
-  const latency: Record<string, LatencyResult> = {};
-  for (const kind of LATENCY_KINDS) {
-    const h = result.histograms[kind];
-    if (h) latency[kind] = latencyResult(h, result.percentiles);
-  }
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+/** The result document written by `--json`. */
+export function buildResult(input: ResultInput): ResultDocument {
+  const { result } = input;
+  const setup = result.setup;
   return {
     kali: { version: VERSION, format: RESULT_FORMAT },
-    startedAt: (result.startedAt ?? new Date()).toISOString(),
+    host: setup.host,
+    shard: setup.shard,
+    startAt: iso(result.startAt),
+    startLatenessMs: result.startLatenessMs,
+    startedAt: iso(result.startedAt),
     status: result.status,
     reason: input.reason,
-    argv: plan.outputs.argv,
-    options: optionsResult(plan),
-    report: {
-      text: input.reportLines,
-      durationSeconds: result.durationSeconds,
-      ...figures,
-      messageRateIn: messageRate ? figures.messageRateIn : null,
-      messageRateOut: messageRate ? figures.messageRateOut : null,
-      reads: c[C.reads],
-      writes: c[C.writes],
-      messagesSent: c[C.messagesSent],
-      messagesReceived: c[C.messagesReceived],
+    argv: setup.argv,
+    options: setup.options,
+    asked: { ...setup.asked, messages: result.messagesAsked },
+    counters: countersDocument(result),
+    report: reportDocument(result, input.reportLines),
+    series: result.series,
+    thresholds: input.thresholds,
+    parts: result.parts,
+  };
+}
+
+function counterBlock(c: Float64Array, since: Date | null, seconds: number): CounterBlock {
+  return {
+    since: iso(since),
+    durationSeconds: seconds,
+    bytesSent: c[C.bytesSent],
+    bytesReceived: c[C.bytesReceived],
+    writes: c[C.writes],
+    reads: c[C.reads],
+    messagesSent: c[C.messagesSent],
+    messagesReceived: c[C.messagesReceived],
+    messagesWritten: c[C.messagesWritten],
+    connectionsInitiated: c[C.initiated],
+    connectionsAccepted: c[C.accepted],
+    connectionFailures: c[C.failures],
+    connectionTimeouts: c[C.timeouts],
+  };
+}
+
+function countersDocument(result: RunResult): CountersDocument {
+  const c = result.counters;
+  return {
+    reported: result.counted,
+    run: counterBlock(result.runCounters, result.startedAt, result.runSeconds),
+    steady: result.counted === "steady"
+      ? counterBlock(c, result.countedFrom, result.durationSeconds)
+      : null,
+    end: {
       connectionsOpenIn: c[C.openIn],
       connectionsOpenOut: c[C.openOut],
-      connectionsInitiated: c[C.initiated],
-      connectionsAccepted: c[C.accepted],
-      connectionFailures: c[C.failures],
-      connectionTimeouts: c[C.timeouts],
-      latency,
+      connectionsConnecting: c[C.connecting],
     },
-    series: result.series,
   };
 }
 
-/** The plan as the `options` block: what was asked, in the plan's units. */
-function optionsResult(plan: RunPlan): Record<string, unknown> {
-  const o = plan.outputs;
-  const certificate = plan.tls?.listener ?? null;
-  return {
-    destinations: plan.destinations.map((x) => ({ address: x.address, port: x.port })),
-    listen: plan.listen.map((x) => ({ address: x.address, port: x.port })),
-    listenMode: plan.listenMode,
-    connections: plan.connections,
-    connectRate: plan.connectRate,
-    connectTimeoutMs: plan.connectTimeoutMs,
-    channelLifetimeMs: plan.channelLifetimeMs,
-    durationMs: plan.durationMs,
-    delaySendMs: plan.delaySendMs,
-    workers: plan.workers,
-    messageRate: plan.messageRate,
-    upstreamBandwidth: plan.upstreamBandwidth,
-    downstreamBandwidth: plan.downstreamBandwidth,
-    writeCombine: plan.writeCombine,
-    noDelay: plan.noDelay,
-    websocket: plan.websocket !== null,
-    tls: plan.tls !== null,
-    // File names only: the PEM text (a private key) stays out of the result.
-    tlsCertFile: certificate?.certFile ?? null,
-    tlsKeyFile: certificate?.keyFile ?? null,
-    verbosity: plan.verbosity,
-    latency: latencyOptions(plan.latency),
-    messageStop: o.messageStop ? escapeBytes(o.messageStop) : null,
-    dump: { ...o.dump },
-    statsd: o.statsd,
-    statsdLatencyWindowMs: o.statsdLatencyWindowMs,
-    sourceAddresses: o.sourceAddresses,
-  };
-}
-
-function latencyOptions(l: LatencyPlan): Record<string, unknown> {
-  return {
-    connect: l.connect,
-    firstByte: l.firstByte,
-    marker: l.marker ? escapeBytes(l.marker.source) : null,
-    markerSkip: l.markerSkip,
-    messageMarker: l.messageMarker,
-    percentiles: l.percentiles.map((p) => ({ label: p.label, value: p.value })),
-    rateSearchMs: l.rateSearch?.targetMs ?? null,
-    corrected: l.corrected,
-  };
-}
-
-/**
- * Checks before any traffic that the result file can be written: opens it
- * for appending, creating it if need be (its content is replaced at the
- * end). Throws a one-line UsageError, exit 73 (EX_CANTCREAT), when it
- * cannot be.
- */
-export function prepareResultFile(file: string): void {
-  try {
-    Deno.openSync(file, { append: true, create: true }).close();
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) throw error;
-    throw new UsageError(cannotWrite(file, error), EXIT.cantCreate);
+function reportDocument(result: RunResult, text: string[]): ReportDocument {
+  const figures = reportFigures(result.counters, result.durationSeconds);
+  const messageRate = result.setup.messageMarker;
+  const latency: ReportDocument["latency"] = {};
+  for (const kind of MEASURED_KINDS) {
+    const h = result.histograms[kind];
+    if (h) latency[kind] = latencyDocument(h, result.percentiles);
   }
+  return {
+    text,
+    durationSeconds: result.durationSeconds,
+    ...figures,
+    messageRateIn: messageRate ? figures.messageRateIn : null,
+    messageRateOut: messageRate ? figures.messageRateOut : null,
+    latency,
+  };
 }
 
-/** `kali: cannot write the --json result to "out.json": No such file or directory`. */
-export function cannotWrite(file: string, error: unknown): string {
-  return `kali: cannot write the --json result to "${file}": ${strerror(error)}`;
-}
-
-/** Writes the result to `file` (pretty-printed, trailing newline). */
-export function writeResult(file: string, result: Record<string, unknown>): void {
-  Deno.writeTextFileSync(file, JSON.stringify(result, null, 2) + "\n");
+/** The document as written: pretty-printed, trailing newline. */
+export function resultText(document: ResultDocument): string {
+  return JSON.stringify(document, null, 2) + "\n";
 }

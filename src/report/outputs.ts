@@ -1,29 +1,45 @@
 /**
  * A run's outputs besides the text report: StatsD batches (fed by the
- * run's 0.25 s samples), the `--json` result, written however a run ends
- * (report, --message-stop or fatal error), and the `--message-stop` exit
+ * run's 0.25 s samples), the HdrHistogram interval log (one interval per
+ * series point, written as it comes), and at the end the `--json` result
+ * (to a file or stdout) and the `--html` page, written however a run ends
+ * (report, --message-stop or fatal error); and the `--message-stop` exit
  * lines.
  *
  * @module
  */
 import { escapeBytes } from "../content/printable.ts";
+import { EXIT, UsageError } from "../errors.ts";
+import { cannotWrite, type OutputOption } from "./output_files.ts";
 import type { RunPlan } from "../plan.ts";
+import { measuredKinds } from "../stats/latency_kinds.ts";
 import type { LatencyHistograms } from "../stats/latency_kinds.ts";
 import type { RunSample } from "../stats/result.ts";
-import { buildResult, cannotWrite, type ResultInput, writeResult } from "./json_result.ts";
+import type { SeriesPoint } from "../stats/series.ts";
+import { HdrLogFile } from "./hdr_log.ts";
+import { htmlReport } from "./html_report.ts";
+import { buildResult, type ResultInput, resultText } from "./json_result.ts";
 import { StatsdSender } from "./statsd_sender.ts";
 
-/** StatsD and the JSON result of one run. */
+/** Where the outputs write: `stdout` takes `--json -`. */
+export interface OutputStreams {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** StatsD, the interval log, the JSON result and the HTML page of one run. */
 export class RunOutputs {
   readonly statsd: StatsdSender | null;
   readonly #plan: RunPlan;
-  readonly #stderr: (text: string) => void;
+  readonly #streams: OutputStreams;
+  readonly #hdrLog: HdrLogFile | null;
   /** The run's merged histograms, as of the latest sample. */
   #histograms: LatencyHistograms = {};
 
-  constructor(plan: RunPlan, stderr: (text: string) => void) {
+  /** Opens the interval log (a file that cannot be created stops the run before any traffic). */
+  constructor(plan: RunPlan, streams: OutputStreams) {
     this.#plan = plan;
-    this.#stderr = stderr;
+    this.#streams = streams;
     const o = plan.outputs;
     const l = plan.latency;
     const latencyOn = l.connect || l.firstByte || l.marker !== null || l.messageMarker;
@@ -35,11 +51,13 @@ export class RunOutputs {
           : null,
       })
       : null;
+    this.#hdrLog = o.hdrLogFile === null ? null : openHdrLog(o.hdrLogFile, plan);
   }
 
-  /** Startup: the all-zero StatsD batch. */
-  started(counters: Float64Array, now: number): void {
+  /** Startup: the all-zero StatsD batch and the interval log's header. */
+  started(counters: Float64Array, now: number, startMs: number): void {
     this.statsd?.start(counters, now);
+    this.#hdrLog?.start(startMs);
   }
 
   /** Every 0.25 s: a StatsD batch. */
@@ -49,29 +67,54 @@ export class RunOutputs {
     this.statsd?.tick(sample.counters, sample.now);
   }
 
+  /** Every series point: its interval log lines. */
+  point(point: SeriesPoint): void {
+    this.#hdrLog?.point(point);
+  }
+
   /**
    * The run is over: the all-zero StatsD batch after a report (none after a
-   * failure), then the JSON file. Returns false when the JSON file could not
-   * be written (said on stderr).
+   * failure), the interval log closed, then the JSON result and the HTML
+   * page. Returns false when a file could not be written (said on stderr).
    */
-  async finish(input: Omit<ResultInput, "plan">): Promise<boolean> {
+  async finish(input: ResultInput): Promise<boolean> {
     if (input.result.reported && !input.result.failure) this.statsd?.finish();
-    const written = this.#write({ plan: this.#plan, ...input });
+    this.#hdrLog?.close();
+    const o = this.#plan.outputs;
+    let written = true;
+    if (o.jsonFile !== null) {
+      const text = resultText(buildResult(input));
+      if (o.jsonFile === "-") this.#streams.stdout(text);
+      else written = this.#write("--json", o.jsonFile, () => text);
+    }
+    if (o.htmlFile !== null) {
+      written = this.#write("--html", o.htmlFile, () => htmlReport(input)) && written;
+    }
     await this.statsd?.close();
     return written;
   }
 
-  #write(input: ResultInput): boolean {
-    const file = this.#plan.outputs.jsonFile;
-    if (!file) return true;
+  #write(option: OutputOption, file: string, text: () => string): boolean {
     try {
-      writeResult(file, buildResult(input));
+      Deno.writeTextFileSync(file, text());
       return true;
     } catch (error) {
       if (error instanceof Deno.errors.NotCapable) throw error;
-      this.#stderr(cannotWrite(file, error) + "\n");
+      this.#streams.stderr(cannotWrite(option, file, error) + "\n");
       return false;
     }
+  }
+}
+
+function openHdrLog(file: string, plan: RunPlan): HdrLogFile {
+  try {
+    return new HdrLogFile(file, {
+      kinds: measuredKinds(plan.latency),
+      messageMarker: plan.latency.messageMarker,
+    });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new UsageError(cannotWrite("--hdr-log", file, error), EXIT.cantCreate);
   }
 }
 

@@ -25,10 +25,13 @@ export class LatencyMerge {
   outcome: "succeeded" | "failed" | null = null;
   readonly #plan: RunPlan;
   #search: RateSearch | null = null;
+  /** The samples merged since the last {@link takeInterval}; never reset by a rate change. */
+  #interval: MeasuredHistograms;
 
   constructor(plan: RunPlan) {
     this.#plan = plan;
     this.histograms = measuredHistograms(plan.latency);
+    this.#interval = measuredHistograms(plan.latency);
   }
 
   /** Whether any latency is measured. */
@@ -43,7 +46,19 @@ export class LatencyMerge {
       const message = kind === "message" || kind === "corrected";
       if (message && latency.epoch !== this.epoch) continue; // measured at an older rate
       this.histograms[kind as MeasuredKind]?.addDelta(delta);
+      this.#interval[kind as MeasuredKind]?.addDelta(delta);
     }
+  }
+
+  /**
+   * The samples merged since the previous call, by kind. Unlike
+   * {@link histograms}, a `-r @` rate change does not drop them: intervals
+   * hold every probe's samples.
+   */
+  takeInterval(): MeasuredHistograms {
+    const taken = this.#interval;
+    this.#interval = measuredHistograms(this.#plan.latency);
+    return taken;
   }
 
   /** tcpkali's three measurements (StatsD gauges, series points). */

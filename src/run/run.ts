@@ -9,7 +9,8 @@
 import type { RunPlan } from "../plan.ts";
 import { newCounters, sinceBaseline } from "../stats/counters.ts";
 import type { RunEvent, RunResult, RunSample } from "../stats/result.ts";
-import { type Phase, SeriesRecorder } from "../stats/series.ts";
+import { hostName, type RunSetup, runSetup } from "../stats/run_setup.ts";
+import { type Phase, type SeriesPoint, SeriesRecorder } from "../stats/series.ts";
 import { workersAvailable, workersReadFlag } from "./engine_host.ts";
 import { LatencyMerge } from "./latency_merge.ts";
 import { Interrupts } from "./signals.ts";
@@ -23,6 +24,8 @@ export interface RunObserver {
   logPrefix: string;
   event(event: RunEvent): void;
   sample(sample: RunSample): void;
+  /** Each per-second point of the series as it is recorded, and the last one at the stop. */
+  point(point: SeriesPoint): void;
 }
 
 const TICK_MS = 250;
@@ -42,12 +45,15 @@ export async function runPlan(plan: RunPlan, observer: RunObserver): Promise<Run
 interface CountFrom {
   baseline: Float64Array;
   since: number;
+  phase: "steady" | "run";
 }
 
 /** What stopping the workers measured. */
 interface Stopped {
   counters: Float64Array;
   durationSeconds: number;
+  runCounters: Float64Array;
+  runSeconds: number;
 }
 
 class Run {
@@ -58,21 +64,26 @@ class Run {
   readonly #series: SeriesRecorder;
   readonly #pool: WorkerPool;
   readonly #interrupts: Interrupts;
+  readonly #setup: RunSetup;
   #phase: Phase = "ramp-up";
   #countFrom: CountFrom | null = null;
   #startedAt: Date | null = null;
+  /** performance.now() when the workers were told to start. */
+  #startNow = 0;
   #steady: { start: number; end: number | null } | null = null;
   #sampler: ReturnType<typeof setInterval> | undefined;
 
   constructor(plan: RunPlan, observer: RunObserver) {
     this.#plan = plan;
     this.#observer = observer;
+    this.#setup = runSetup(plan, hostName());
     this.#latency = new LatencyMerge(plan);
     const latency = this.#latency;
     this.#series = new SeriesRecorder(
       latency.active
-        ? { histograms: () => latency.reported(), percentiles: plan.latency.percentiles }
+        ? { takeInterval: () => latency.takeInterval(), percentiles: plan.latency.percentiles }
         : null,
+      (point) => observer.point(point),
     );
     this.#interrupts = new Interrupts((signal) => {
       observer.event({ kind: "interrupt", signal });
@@ -116,11 +127,12 @@ class Run {
 
   #start(): void {
     const now = performance.now();
-    this.#countFrom = { baseline: newCounters(), since: now };
+    this.#countFrom = { baseline: newCounters(), since: now, phase: "run" };
     this.#startedAt = new Date();
+    this.#startNow = now;
     const counters = this.#pool.counters();
-    this.#series.start(counters, now);
-    this.#observer.event({ kind: "started", counters, now });
+    this.#series.start(counters, now, this.#startedAt.getTime());
+    this.#observer.event({ kind: "started", counters, now, unixMs: this.#startedAt.getTime() });
     this.#sampler = setInterval(() => this.#sample(), TICK_MS);
     this.#pool.send({ type: "start" });
   }
@@ -162,7 +174,7 @@ class Run {
   #beginSteady(): void {
     const baseline = this.#pool.sampled;
     const start = performance.now();
-    this.#countFrom = { baseline, since: start };
+    this.#countFrom = { baseline, since: start, phase: "steady" };
     const end = this.#plan.durationMs === null ? null : start + this.#plan.durationMs;
     this.#steady = { start, end };
     this.#phase = "steady";
@@ -191,54 +203,81 @@ class Run {
     await this.#wakeup.until(() => pool.all("final"), stoppedAt + STOP_GRACE_MS, {
       tickMs: TICK_MS,
     });
+    // The workers' last latency has arrived with "final": the last point holds it.
+    this.#series.finish(final, stoppedAt);
     pool.send({ type: "close" });
     const closing = performance.now();
     await this.#wakeup.until(() => pool.all("closed"), closing + STOP_GRACE_MS, {
       tickMs: TICK_MS,
     });
-    const { baseline, since } = this.#countFrom!;
+    return this.#counted(final, stoppedAt);
+  }
+
+  /** The reported and whole-run counts of `counters` read at `now`. */
+  #counted(counters: Float64Array, now: number): Stopped {
+    const from = this.#countFrom;
+    if (!from) {
+      return {
+        counters: newCounters(),
+        durationSeconds: 0,
+        runCounters: newCounters(),
+        runSeconds: 0,
+      };
+    }
     return {
-      counters: sinceBaseline(final, baseline),
-      durationSeconds: (stoppedAt - since) / 1000,
+      counters: sinceBaseline(counters, from.baseline),
+      durationSeconds: (now - from.since) / 1000,
+      runCounters: counters,
+      runSeconds: (now - this.#startNow) / 1000,
     };
   }
 
   /** A run that ends without its report: a failure, --message-stop, or a signal before the start. */
   #unreported(): RunResult {
-    const from = this.#countFrom;
-    const counters = from ? sinceBaseline(this.#pool.counters(), from.baseline) : newCounters();
-    const durationSeconds = from ? (performance.now() - from.since) / 1000 : 0;
-    return { ...this.#result({ counters, durationSeconds }, {}), reported: false };
+    const now = performance.now();
+    const counters = this.#pool.counters();
+    this.#series.finish(counters, now);
+    return { ...this.#result(this.#counted(counters, now), {}), reported: false };
   }
 
   #result(stopped: Stopped, outcome: Partial<RunResult>): RunResult {
     const pool = this.#pool;
-    const interrupt = this.#interrupts.received;
+    const plan = this.#plan;
     const rampFailure = outcome.rampFailure ?? null;
     const rateSearch = outcome.rateSearch ?? null;
+    const from = this.#countFrom;
+    const paced = plan.messageRate !== null && plan.latency.rateSearch === null;
     return {
       status: pool.failure
         ? "failed"
         : pool.messageStop
         ? "message-stop"
-        : interrupt
+        : this.#interrupts.received
         ? "interrupted"
         : rampFailure
         ? "ramp-up-failed"
         : rateSearch && rateSearch.kind !== "found"
         ? "rate-search-failed"
         : "completed",
+      setup: this.#setup,
       startedAt: this.#startedAt,
+      // A scheduled start is not implemented yet: runs start at once.
+      startAt: null,
+      startLatenessMs: null,
       ...stopped,
+      counted: from?.phase ?? "run",
+      countedFrom: from ? new Date(this.#startedAt!.getTime() + from.since - this.#startNow) : null,
+      messagesAsked: paced ? plan.messageRate! * plan.connections * stopped.durationSeconds : null,
       reported: true,
       series: this.#series.points,
       histograms: this.#latency.histograms,
-      percentiles: this.#plan.latency.percentiles,
-      interrupt,
+      percentiles: plan.latency.percentiles,
+      interrupt: this.#interrupts.received,
       rampFailure,
       rateSearch,
       messageStop: pool.messageStop,
       failure: pool.failure,
+      parts: [],
     };
   }
 }

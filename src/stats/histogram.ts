@@ -249,13 +249,24 @@ export class LatencyHistogram {
     return encodeIntoCompressedBase64(this.#hdr);
   }
 
-  /** Reads {@link toBase64} output (values must fit 0 .. 100 s). */
-  static fromBase64(encoded: string): LatencyHistogram {
+  /**
+   * Reads {@link toBase64} output (values must fit 0 .. 100 s). The encoding
+   * keeps bucket counts only: pass the exact extremes, when known, so that
+   * min, max and top percentiles come out as the original's.
+   */
+  static fromBase64(
+    encoded: string,
+    extremes?: { minMicros: number; maxMicros: number },
+  ): LatencyHistogram {
     const decoded = decodeFromCompressedBase64(encoded, 32, false) as JsHistogram;
     const histogram = new LatencyHistogram();
     histogram.#hdr.add(decoded);
     decoded.destroy();
-    histogram.#extremesKnown = histogram.count === 0;
+    histogram.#extremesKnown = histogram.count === 0 || extremes !== undefined;
+    if (extremes && histogram.count > 0) {
+      histogram.#olderMin = extremes.minMicros;
+      histogram.#olderMax = extremes.maxMicros;
+    }
     return histogram;
   }
 

@@ -1,5 +1,6 @@
 /**
- * tcpkali's latency measurements and the histograms that hold them.
+ * tcpkali's latency measurements, kali's corrected one, and the histograms
+ * that hold them.
  *
  * @module
  */
@@ -15,18 +16,27 @@ export type LatencyKind = typeof LATENCY_KINDS[number];
 /** The histograms of the enabled measurements; absent means not measured. */
 export type LatencyHistograms = Partial<Record<LatencyKind, LatencyHistogram>>;
 
-/** Every latency kind kali measures: tcpkali's three and the corrected message latency. */
-export type MeasuredKind = LatencyKind | "corrected";
+/** Every latency kind kali measures, in report order: tcpkali's three, then the corrected one. */
+export const MEASURED_KINDS = [...LATENCY_KINDS, "corrected"] as const;
+
+/** One measured kind: tcpkali's three and the corrected message latency. */
+export type MeasuredKind = typeof MEASURED_KINDS[number];
 
 /** Histograms of the measured kinds; absent means not measured. */
 export type MeasuredHistograms = Partial<Record<MeasuredKind, LatencyHistogram>>;
 
+/** The kinds a run with this latency plan measures, in report order. */
+export function measuredKinds(plan: LatencyPlan): MeasuredKind[] {
+  const on: Record<MeasuredKind, boolean> = {
+    connect: plan.connect,
+    firstbyte: plan.firstByte,
+    message: plan.marker !== null || plan.messageMarker,
+    corrected: plan.corrected,
+  };
+  return MEASURED_KINDS.filter((kind) => on[kind]);
+}
+
 /** Empty histograms of every kind the plan measures. */
 export function measuredHistograms(plan: LatencyPlan): MeasuredHistograms {
-  const histograms: MeasuredHistograms = {};
-  if (plan.connect) histograms.connect = new LatencyHistogram();
-  if (plan.firstByte) histograms.firstbyte = new LatencyHistogram();
-  if (plan.marker !== null || plan.messageMarker) histograms.message = new LatencyHistogram();
-  if (plan.corrected) histograms.corrected = new LatencyHistogram();
-  return histograms;
+  return Object.fromEntries(measuredKinds(plan).map((kind) => [kind, new LatencyHistogram()]));
 }

@@ -7,6 +7,7 @@
  */
 import type { Percentile } from "../plan.ts";
 import type { MeasuredHistograms } from "./latency_kinds.ts";
+import type { RunSetup, Shard } from "./run_setup.ts";
 import type { Phase, SeriesPoint } from "./series.ts";
 
 /** How a run that reached its final report ended. */
@@ -46,18 +47,46 @@ export type RateSearchVerdict =
 /** How a signal ended the run. */
 export type Interrupt = "SIGINT" | "SIGTERM";
 
+/** One run of those a merged result adds up. */
+export interface ResultPart {
+  host: string | null;
+  shard: Shard | null;
+  /** ISO 8601; null when the run never started. */
+  startedAt: string | null;
+  status: RunStatus;
+}
+
 /** What a run measured and how it ended. */
 export interface RunResult {
   status: RunStatus;
+  /** What the run was asked to do, and where it ran. */
+  setup: RunSetup;
   /** When the workers were told to start (wall clock); null when they never were. */
   startedAt: Date | null;
+  /** The start time asked for (a scheduled start); null: started at once. */
+  startAt: Date | null;
+  /** How late the start was after {@link startAt}, ms; null without one. */
+  startLatenessMs: number | null;
   /**
    * Counters as reported: since the steady phase began, or since the start
-   * when it never did.
+   * when it never did (see {@link counted}). Gauges are levels at the end.
    */
   counters: Float64Array;
   /** The reported span in seconds (steady phase, or since the start). */
   durationSeconds: number;
+  /** What {@link counters} cover: the steady phase, or the whole run when it never got there. */
+  counted: "steady" | "run";
+  /** When the reported span began (wall clock); null when the run never started. */
+  countedFrom: Date | null;
+  /** Counters since the start: ramp-up and steady phase. Gauges are levels at the end. */
+  runCounters: Float64Array;
+  /** Seconds from the start to the stop. */
+  runSeconds: number;
+  /**
+   * Messages the asked rate adds up to over the reported span (rate ×
+   * connections × seconds); null without a fixed message rate.
+   */
+  messagesAsked: number | null;
   /** Whether the run got as far as its final report. */
   reported: boolean;
   series: SeriesPoint[];
@@ -73,6 +102,8 @@ export interface RunResult {
   messageStop: MessageStopHit | null;
   /** Set when a worker failed. */
   failure: RunFailure | null;
+  /** The runs a merged result adds up; empty for a single run. */
+  parts: ResultPart[];
 }
 
 /** A new message rate for every connection (`-r @`), and the bracket it was chosen in. */
@@ -89,8 +120,8 @@ export type RunEvent =
   /** Engines run in the main thread: workers cannot read kali's modules. */
   | { kind: "single-thread"; readFlag: string }
   | { kind: "interrupt"; signal: Interrupt }
-  /** The workers were told to start; `counters` are the all-zero start. */
-  | { kind: "started"; counters: Float64Array; now: number }
+  /** The workers were told to start; `counters` are the all-zero start, `unixMs` the wall clock. */
+  | { kind: "started"; counters: Float64Array; now: number; unixMs: number }
   | { kind: "ramped"; connections: number }
   | { kind: "ramp-failed"; connections: number; seconds: number }
   /** The steady phase began; its rates count from `baseline` at `now`. */

@@ -1,8 +1,8 @@
 /**
  * A validator for the subset of JSON Schema (2020-12) that
  * docs/kali-result.schema.json uses: type (one or a list), required,
- * properties, additionalProperties (schema), items, enum, minimum, maximum,
- * local $ref. Returns the list of violations (empty: valid).
+ * properties, additionalProperties (a schema, or false: no other property),
+ * items, enum, minimum, maximum, local $ref. Returns the list of violations (empty: valid).
  */
 
 /** A JSON Schema object (the subset above). */
@@ -10,7 +10,7 @@ export type Schema = {
   type?: string | string[];
   required?: string[];
   properties?: Record<string, Schema>;
-  additionalProperties?: Schema;
+  additionalProperties?: Schema | false;
   items?: Schema;
   enum?: unknown[];
   minimum?: number;
@@ -62,7 +62,8 @@ export function validate(
     }
     for (const [key, item] of Object.entries(object)) {
       const sub = schema.properties?.[key] ?? schema.additionalProperties;
-      if (sub) errors.push(...validate(item, sub, root, `${at}.${key}`));
+      if (sub === false) errors.push(`${at}: unexpected ${key}`);
+      else if (sub) errors.push(...validate(item, sub, root, `${at}.${key}`));
     }
   }
   return errors;

@@ -1,10 +1,11 @@
 /**
  * Small loopback peers for end-to-end tests: the Deno server they share, a
- * sink that records what each connection sent, and a python peer that
- * resets every connection.
+ * sink that records what each connection sent, a python peer that resets
+ * every connection, and redis-server.
  *
  * @module
  */
+import { freePort } from "./kali.ts";
 
 /**
  * A Deno.listen server on a free 127.0.0.1 port that hands each accepted
@@ -114,6 +115,32 @@ export async function pythonPeer(code: string): Promise<{ port: number; stop(): 
       }
       await child.status;
       return text;
+    },
+  };
+}
+
+/** Starts redis-server (installed by scripts/install_peers.sh) on a free loopback port. */
+export async function startRedis(): Promise<{ port: number; stop(): Promise<void> }> {
+  const port = freePort();
+  const child = new Deno.Command("redis-server", {
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  for (let attempt = 0;; attempt++) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      break;
+    } catch (error) {
+      if (attempt > 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return {
+    port,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
     },
   };
 }

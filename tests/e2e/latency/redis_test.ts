@@ -1,32 +1,7 @@
 import assert from "node:assert/strict";
-import { freePort, runKali } from "../../_helpers/kali.ts";
+import { runKali } from "../../_helpers/kali.ts";
+import { startRedis } from "../../_helpers/peers.ts";
 import { markerSampleCount, monotone, percentileLine, workerSum } from "../../_helpers/report.ts";
-
-/** Starts redis-server (installed by scripts/install_peers.sh) on a free loopback port. */
-async function startRedis(): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = freePort();
-  const child = new Deno.Command("redis-server", {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  for (let attempt = 0;; attempt++) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      break;
-    } catch (error) {
-      if (attempt > 100) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  return {
-    port,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-    },
-  };
-}
 
 Deno.test("redis-server: PING/PONG latency, one sample per PONG", async () => {
   const redis = await startRedis();

@@ -16,8 +16,8 @@ const schema: Schema = JSON.parse(
 
 Deno.test("the validator rejects what the schema forbids", () => {
   assert.deepEqual(validate({ kali: {} }, schema).slice(0, 2), [
-    "$: missing startedAt",
-    "$: missing status",
+    "$: missing host",
+    "$: missing shard",
   ]);
   assert.deepEqual(validate(1.5, { type: "integer" }), ["$: expected integer, got number"]);
   assert.deepEqual(validate("x", { enum: ["y"] }), ["$: x not in enum"]);
@@ -58,11 +58,30 @@ Deno.test("--json writes a schema-valid result whose totals equal the report's",
     assert.deepEqual(result.report.text, run.stdout.trimEnd().split("\n"));
     assert.equal(result.options.connections, 2);
     assert.equal(result.options.messageRate, 100);
-    // Per-second series: about one point per second of the run.
+    assert.equal(result.kali.format, 2);
+    assert.equal(result.host, Deno.hostname());
+    assert.equal(result.asked.connections, 2);
+    // Counters by span: the report's are the steady phase's; the whole run's hold the ramp-up.
+    assert.equal(result.counters.reported, "steady");
+    assert.equal(result.counters.steady.bytesSent, result.report.bytesSent);
+    assert.equal(result.counters.run.connectionsInitiated, 2);
+    assert.equal(result.counters.end.connectionsOpenOut, 2);
+    assert.ok(result.counters.run.messagesWritten >= result.counters.steady.messagesWritten);
+    // About -r 100 on 2 connections for 2.2 s, counted without --message-marker.
+    const written = result.counters.steady.messagesWritten;
+    assert.ok(Math.abs(written - 440) <= 12, `${written} messages written`);
+    // The series, ramp-up and steady phase, adds up to the whole run's counters.
+    const sum = (key: string) =>
+      result.series.reduce((n: number, p: Record<string, number>) => n + p[key], 0);
+    assert.equal(sum("bytesSent"), result.counters.run.bytesSent);
+    assert.equal(sum("messagesWritten"), result.counters.run.messagesWritten);
+    // Per-second series: about one point per second of the run, and the rest.
     assert.ok(
-      result.series.length >= 2 && result.series.length <= 4,
+      result.series.length >= 3 && result.series.length <= 4,
       JSON.stringify(result.series),
     );
+    const end = Date.parse(result.startedAt) / 1000 + result.series.at(-1).t;
+    assert.ok(Math.abs(result.series.at(-1).unixTime - end) < 0.002);
     const steady = result.series.filter((p: { phase: string }) => p.phase === "steady");
     assert.ok(steady.length >= 1);
     assert.equal(steady[0].connectionsOut, 2);

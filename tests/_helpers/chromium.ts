@@ -1,0 +1,156 @@
+/**
+ * Debian's headless Chromium (chromium-headless-shell, installed by
+ * scripts/install_peers.sh), driven over the DevTools protocol on
+ * loopback: opens a page, records every request it makes, and evaluates
+ * expressions in it.
+ *
+ * @module
+ */
+
+/** The headless shell Debian installs. */
+export const CHROMIUM = "/usr/bin/chromium-headless-shell";
+
+type Message = {
+  id?: number;
+  method?: string;
+  params?: Record<string, unknown>;
+  sessionId?: string;
+  result?: Record<string, unknown>;
+  error?: { message: string };
+};
+
+/** One browser process and one page in it. */
+export class HeadlessPage {
+  /** Every URL the page asked for (the document itself included). */
+  readonly requests: string[] = [];
+  readonly #child: Deno.ChildProcess;
+  readonly #socket: WebSocket;
+  readonly #profile: string;
+  readonly #pending = new Map<number, (message: Message) => void>();
+  readonly #waiters: { method: string; resolve: () => void }[] = [];
+  #session = "";
+  #nextId = 1;
+
+  private constructor(child: Deno.ChildProcess, socket: WebSocket, profile: string) {
+    this.#child = child;
+    this.#socket = socket;
+    this.#profile = profile;
+    socket.onmessage = (event) => this.#receive(JSON.parse(event.data));
+  }
+
+  /** Starts the browser and attaches to a blank page with the network recorded. */
+  static async open(): Promise<HeadlessPage> {
+    const profile = Deno.makeTempDirSync({ prefix: "kali-chromium-" });
+    const child = new Deno.Command(CHROMIUM, {
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--remote-debugging-address=127.0.0.1",
+        "--remote-debugging-port=0",
+        `--user-data-dir=${profile}`,
+        "--window-size=1200,900",
+        "about:blank",
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const url = await devtoolsUrl(child.stderr);
+    const socket = new WebSocket(url);
+    await new Promise((resolve, reject) => {
+      socket.onopen = resolve;
+      socket.onerror = reject;
+    });
+    const page = new HeadlessPage(child, socket, profile);
+    const { targetId } = await page.send("Target.createTarget", { url: "about:blank" });
+    const attached = await page.send("Target.attachToTarget", { targetId, flatten: true });
+    page.#session = attached.sessionId as string;
+    await page.send("Network.enable", {}, true);
+    await page.send("Page.enable", {}, true);
+    return page;
+  }
+
+  /** Sends a DevTools command (to the page's session when `inPage`); resolves to its result. */
+  send(
+    method: string,
+    params: Record<string, unknown> = {},
+    inPage = false,
+  ): Promise<Record<string, unknown>> {
+    const id = this.#nextId++;
+    const message: Message = { id, method, params };
+    if (inPage) message.sessionId = this.#session;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, (reply) => {
+        if (reply.error) reject(new Error(`${method}: ${reply.error.message}`));
+        else resolve(reply.result ?? {});
+      });
+      this.#socket.send(JSON.stringify(message));
+    });
+  }
+
+  /** Loads `url` and waits for its load event. */
+  async load(url: string): Promise<void> {
+    const loaded = new Promise<void>((resolve) =>
+      this.#waiters.push({ method: "Page.loadEventFired", resolve })
+    );
+    await this.send("Page.navigate", { url }, true);
+    await loaded;
+  }
+
+  /** Evaluates `expression` in the page; resolves to its value. */
+  async evaluate<T>(expression: string): Promise<T> {
+    const reply = await this.send("Runtime.evaluate", { expression, returnByValue: true }, true);
+    const result = reply.result as { value: T };
+    if (reply.exceptionDetails) throw new Error(JSON.stringify(reply.exceptionDetails));
+    return result.value;
+  }
+
+  /** Ends the browser and removes its profile. */
+  async close(): Promise<void> {
+    this.#socket.close();
+    this.#child.kill("SIGKILL");
+    await this.#child.status;
+    Deno.removeSync(this.#profile, { recursive: true });
+  }
+
+  #receive(message: Message): void {
+    if (message.id !== undefined) {
+      this.#pending.get(message.id)?.(message);
+      this.#pending.delete(message.id);
+      return;
+    }
+    if (message.method === "Network.requestWillBeSent") {
+      const request = message.params!.request as { url: string };
+      this.requests.push(request.url);
+    }
+    for (const waiter of this.#waiters.filter((w) => w.method === message.method)) {
+      this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  }
+}
+
+/** Reads the browser's stderr until it names its DevTools WebSocket. */
+async function devtoolsUrl(stderr: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stderr.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value);
+    const match = /DevTools listening on (ws:\/\/\S+)/.exec(text);
+    if (match) {
+      // Keep draining, so that a chatty browser never blocks on a full pipe.
+      (async () => {
+        while (!(await reader.read().catch(() => ({ done: true }))).done) { /* discard */ }
+      })();
+      return match[1];
+    }
+  }
+  throw new Error(`chromium did not start:\n${text}`);
+}

@@ -1,0 +1,151 @@
+/**
+ * Merging results: exact (one set of latencies split across three results
+ * merges back to the histogram of all of them, count for count), counters
+ * and series summed by Unix time, and results of different loads refused.
+ */
+import assert from "node:assert/strict";
+import { buildResult } from "../../src/report/json_result.ts";
+import { LatencyHistogram } from "../../src/stats/histogram.ts";
+import { mergeResults } from "../../src/stats/merge.ts";
+import { type LoadedResult, readResult } from "../../src/stats/result_file.ts";
+import { pointLatency } from "../../src/stats/series.ts";
+import type { RunResult } from "../../src/stats/result.ts";
+import { bucketCounts, countersOf, fakePoint, fakeResult } from "../_helpers/results.ts";
+import { Random } from "../../src/content/random.ts";
+
+const START = Date.parse("2030-01-01T00:00:00Z");
+const PERCENTILES = [{ label: "95", value: 95 }, { label: "99", value: 99 }];
+
+/** Through the JSON file and back, as `kali merge` reads it. */
+function viaFile(result: RunResult, name: string): LoadedResult {
+  const text = JSON.stringify(
+    buildResult({ result, reason: [], reportLines: ["x"], thresholds: [] }),
+  );
+  return readResult(JSON.parse(text), name);
+}
+
+/** 30 000 latencies, log-uniform from 1 µs to ~1.6 s, each in one of 10 seconds. */
+function recordedSet(): { micros: number; second: number }[] {
+  const random = new Random(15);
+  return Array.from({ length: 30000 }, () => ({
+    micros: Math.floor(Math.exp((random.below(1_000_000) / 1_000_000) * 14.3)),
+    second: 1 + random.below(10),
+  }));
+}
+
+Deno.test("one set of latencies split across 3 results merges to its histogram, count for count", () => {
+  const samples = recordedSet();
+  const whole = new LatencyHistogram();
+  const wholePerSecond = Array.from({ length: 11 }, () => new LatencyHistogram());
+  const parts = [0, 1, 2].map(() => ({
+    total: new LatencyHistogram(),
+    perSecond: Array.from({ length: 11 }, () => new LatencyHistogram()),
+  }));
+  const random = new Random(3);
+  for (const { micros, second } of samples) {
+    const part = parts[random.below(3)];
+    for (const h of [whole, wholePerSecond[second], part.total, part.perSecond[second]]) {
+      h.record(micros);
+    }
+  }
+  const loaded = parts.map((part, i) => {
+    // Shards started 0.3 s apart: their points end in the same whole seconds.
+    const start = START + 100 + i * 300;
+    const series = part.perSecond.slice(1).map((h, s) =>
+      fakePoint(start, s + 1, { latency: pointLatency({ message: h }, PERCENTILES) })
+    );
+    return viaFile(
+      fakeResult({ startedAt: new Date(start), histograms: { message: part.total }, series }),
+      `p${i}`,
+    );
+  });
+  const merged = mergeResults(loaded).result;
+  assert.equal(merged.histograms.message!.count, samples.length);
+  assert.deepEqual(bucketCounts(merged.histograms.message!), bucketCounts(whole));
+  for (const p of [0, 50, 90, 95, 99, 99.9, 99.99, 100]) {
+    assert.equal(merged.histograms.message!.percentileMs(p), whole.percentileMs(p), `p${p}`);
+  }
+  // Per second too: the merged point of each second holds that second's samples.
+  assert.equal(merged.series.length, 10);
+  merged.series.forEach((point, i) => {
+    assert.equal(point.unixTime, START / 1000 + i + 2, "points end in the next whole second");
+    assert.deepEqual(
+      bucketCounts(point.latency!.message!.histogram),
+      bucketCounts(wholePerSecond[i + 1]),
+    );
+  });
+});
+
+Deno.test("merge sums counters, series traffic and connection levels, and rates span the runs", () => {
+  const a = fakeResult({
+    counters: countersOf({ bytesSent: 1000, openOut: 10, messagesWritten: 50 }),
+    runCounters: countersOf({ bytesSent: 1200, initiated: 10, failures: 1 }),
+    series: [fakePoint(START, 1, { bytesSent: 400, connectionsOut: 10 })],
+  });
+  const b = fakeResult({
+    startedAt: new Date(START + 2000),
+    countedFrom: new Date(START + 2100),
+    counters: countersOf({ bytesSent: 3000, openOut: 10, messagesWritten: 70 }),
+    runCounters: countersOf({ bytesSent: 3300, initiated: 12, failures: 2 }),
+    series: [fakePoint(START + 2000, 1, { t: 1, bytesSent: 600, connectionsOut: 7 })],
+    messagesAsked: 5000,
+  });
+  const merged = mergeResults([viaFile(a, "a.json"), viaFile(b, "b.json")]);
+  const r = merged.result;
+  assert.equal(r.counters[0], 4000);
+  assert.equal(r.runCounters[0], 4500);
+  assert.equal(r.durationSeconds, 12, "from a's steady start to b's steady end");
+  assert.equal(r.messagesAsked, 15000);
+  assert.equal(r.setup.asked.connections, 20);
+  assert.deepEqual(r.parts.map((p) => p.host), ["test-host", "test-host"]);
+  assert.deepEqual(
+    r.series.map((p) => [p.unixTime - START / 1000, p.bytesSent, p.connectionsOut]),
+    [
+      [1, 400, 10],
+      [3, 600, 7],
+    ],
+  );
+  assert.deepEqual(merged.warnings, []);
+});
+
+Deno.test("merge refuses results of different loads with one line naming the difference", () => {
+  const base = viaFile(fakeResult(), "a.json");
+  const rate = fakeResult();
+  rate.setup = { ...rate.setup, asked: { ...rate.setup.asked, messageRate: 200 } };
+  assert.throws(
+    () => mergeResults([base, viaFile(rate, "b.json")]),
+    (e: Error) =>
+      /^kali merge: b\.json has a rate of 200 messages\/s per connection, a\.json has 100 /.test(
+        e.message,
+      ) && !e.message.includes("\n"),
+  );
+  const content = fakeResult();
+  content.setup = { ...content.setup, asked: { ...content.setup.asked, content: "beef" } };
+  assert.throws(
+    () => mergeResults([base, viaFile(content, "c.json")]),
+    /c\.json has message content beef/,
+  );
+  const latency = fakeResult({ histograms: { connect: new LatencyHistogram() } });
+  assert.throws(
+    () => mergeResults([base, viaFile(latency, "d.json")]),
+    /latency measurements connect, a\.json has none/,
+  );
+});
+
+Deno.test("merge warns when a result overlaps no other in time, and about missing shards", () => {
+  const shard = (index: number, start: number) => {
+    const r = fakeResult({ startedAt: new Date(start), countedFrom: new Date(start) });
+    r.setup = { ...r.setup, shard: { index, count: 3 } };
+    return r;
+  };
+  const merged = mergeResults([
+    viaFile(shard(1, START), "a.json"),
+    viaFile(shard(1, START + 1000), "b.json"),
+    viaFile(shard(2, START + 60_000), "c.json"),
+  ]);
+  assert.deepEqual(merged.warnings, [
+    "kali merge: WARNING: c.json overlaps no other result in time: rates are over the whole span, gaps included",
+    "kali merge: WARNING: shard 1 of 3 appears more than once",
+    "kali merge: WARNING: shard 3 of 3 is missing",
+  ]);
+});
