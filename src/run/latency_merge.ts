@@ -7,7 +7,6 @@
 import type { LatencyDeltas } from "../engine/latency_recorder.ts";
 import type { RunPlan } from "../plan.ts";
 import {
-  type LatencyHistograms,
   type MeasuredHistograms,
   measuredHistograms,
   type MeasuredKind,
@@ -59,12 +58,6 @@ export class LatencyMerge {
     const taken = this.#interval;
     this.#interval = measuredHistograms(this.#plan.latency);
     return taken;
-  }
-
-  /** tcpkali's three measurements (StatsD gauges, series points). */
-  reported(): LatencyHistograms {
-    const { connect, firstbyte, message } = this.histograms;
-    return { connect, firstbyte, message };
   }
 
   /**
