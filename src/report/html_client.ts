@@ -15,9 +15,17 @@ export const CHART_SCRIPT = `
 (function () {
   var colors = ${JSON.stringify(CHART_COLORS)};
   var specs = JSON.parse(document.getElementById("kali-charts").textContent);
+  // x = 1 / (1 - p): 1, 10, 100, 1000 are 0%, 90%, 99%, 99.9%.
   function percentLabel(x) {
+    if (x == null || !(x >= 1)) return "";
     var p = 100 - 100 / x;
-    return (Math.round(p * 1000) / 1000) + "%";
+    return (Math.round(p * 10000) / 10000) + "%";
+  }
+  function decadeLabels(u, splits) {
+    return splits.map(function (x) {
+      var decade = x != null && Math.abs(Math.log10(x) - Math.round(Math.log10(x))) < 1e-9;
+      return decade ? percentLabel(x) : null;
+    });
   }
   specs.forEach(function (spec) {
     var box = document.getElementById(spec.id);
@@ -28,10 +36,10 @@ export const CHART_SCRIPT = `
       height: 280,
       scales: { x: percentile ? { time: false, distr: 3, log: 10 } : { time: true } },
       axes: [
-        percentile ? { label: "percentile", values: function (u, splits) { return splits.map(percentLabel); } } : {},
+        percentile ? { label: "percentile", values: decadeLabels } : {},
         { label: spec.yLabel },
       ],
-      series: [percentile ? { label: "percentile", value: function (u, x) { return x == null ? "" : percentLabel(x); } } : {}]
+      series: [percentile ? { label: "percentile", value: function (u, x) { return percentLabel(x); } } : {}]
         .concat(spec.series.map(function (label, i) {
           return { label: label, stroke: colors[i % colors.length], width: 2 };
         })),
