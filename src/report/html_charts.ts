@@ -35,7 +35,7 @@ function perSecond(points: SeriesPoint[], value: (p: SeriesPoint) => number): (n
   return points.map((p) => (p.seconds > 0 ? value(p) / p.seconds : null));
 }
 
-function trafficCharts(points: SeriesPoint[]): ChartSpec[] {
+function trafficCharts(points: SeriesPoint[], markerMode: boolean): ChartSpec[] {
   if (points.length === 0) return [];
   const x = points.map((p) => p.unixTime);
   const mbps = (bytes: number) => (8 * bytes) / 1e6;
@@ -52,18 +52,28 @@ function trafficCharts(points: SeriesPoint[]): ChartSpec[] {
         perSecond(points, (p) => mbps(p.bytesSent)),
       ],
     },
-    {
-      id: "messages",
-      title: "Message rate per second",
-      x: "time",
-      yLabel: "messages/s",
-      series: ["received ↓", "sent ↑"],
-      data: [
-        x,
-        perSecond(points, (p) => p.messagesReceived),
-        perSecond(points, (p) => p.messagesWritten),
-      ],
-    },
+    // Received messages are counted in marker mode only (tcpkali's count).
+    markerMode
+      ? {
+        id: "messages",
+        title: "Message rate per second",
+        x: "time",
+        yLabel: "messages/s",
+        series: ["received ↓", "sent ↑"],
+        data: [
+          x,
+          perSecond(points, (p) => p.messagesReceived),
+          perSecond(points, (p) => p.messagesWritten),
+        ],
+      }
+      : {
+        id: "messages",
+        title: "Messages sent per second",
+        x: "time",
+        yLabel: "messages/s",
+        series: ["sent ↑"],
+        data: [x, perSecond(points, (p) => p.messagesWritten)],
+      },
     {
       id: "connections",
       title: "Connections",
@@ -133,7 +143,7 @@ function distributionChart(result: RunResult, kind: MeasuredKind): ChartSpec | n
 
 /** Every chart of a result, in page order. */
 export function resultCharts(result: RunResult): ChartSpec[] {
-  const charts = trafficCharts(result.series);
+  const charts = trafficCharts(result.series, result.setup.messageMarker);
   for (const kind of MEASURED_KINDS) {
     const perSecondChart = latencySeriesChart(result, kind);
     if (perSecondChart) charts.push(perSecondChart);
