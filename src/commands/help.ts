@@ -36,7 +36,8 @@ bucket by bucket (percentiles of the whole, never averaged), per-second series
 aligned by Unix time. Refuses results of different content or rate per connection.
 ${RESULT_OPTIONS}`,
   report: `${REPORT_USAGE}
-Prints a result file's report and renders it again.
+Prints a result file's report and renders it again; its thresholds' outcomes, or
+those of --threshold given here, decide the exit code (99 if one fails).
 ${RESULT_OPTIONS}`,
 };
 
