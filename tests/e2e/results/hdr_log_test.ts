@@ -212,3 +212,22 @@ Deno.test("--hdr-log without a latency measurement is a usage error before any t
   assert.match(run.stderr, /^--hdr-log: no latency is measured \(add --latency-connect/m);
   assert.equal(run.stdout, "");
 });
+
+Deno.test("--hdr-log and --html paths that cannot be written stop the run before any traffic", async () => {
+  const port = freePort();
+  const base = ["-l", String(port), `127.0.0.1:${port}`, "--latency-connect", "-T", "1"];
+  for (const option of ["--hdr-log", "--html"]) {
+    const file = "/nonexistent-dir/out";
+    const run = await runKali([...base, option, file]);
+    assert.equal(run.code, 73, run.stderr);
+    assert.equal(run.stdout, "");
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `^kali: cannot write the ${option} .* to "${file}": No such file or directory$`,
+        "m",
+      ),
+    );
+    assert.doesNotMatch(run.stderr, /Ramped up/);
+  }
+});
