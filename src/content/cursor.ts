@@ -50,6 +50,16 @@ function isWordByte(byte: number): boolean {
 
 const latin1 = new TextDecoder("latin1");
 
+/** The most bytes of one token quoted in a parse error. */
+const TOKEN_BYTES = 40;
+
+/**
+ * How deep expressions may nest (`raw {raw {…}}`, regex groups and stacked
+ * repeats): parsers recurse per level, so the bound keeps a hostile
+ * argument from exhausting the stack.
+ */
+export const MAX_NESTING = 32;
+
 /** Reading position over one content argument. */
 export class Cursor {
   /** The whole argument. */
@@ -93,9 +103,14 @@ export class Cursor {
     return latin1.decode(this.source.subarray(start, this.at));
   }
 
-  /** Text of bytes `[from, to)` for messages (dump-escaped). */
+  /**
+   * Text of bytes `[from, to)` for messages: dump-escaped on one line, cut
+   * after TOKEN_BYTES bytes (a quoted string token may be megabytes long).
+   */
   text(from: number, to: number): string {
-    return escapeBytes(this.source.subarray(from, to));
+    const end = Math.min(to, from + TOKEN_BYTES);
+    const shown = escapeBytes(this.source.subarray(from, end), { oneLine: true });
+    return end < to ? `${shown}...` : shown;
   }
 
   /**
@@ -112,11 +127,13 @@ export class Cursor {
     if (byte === -1) {
       // nothing: end of the argument
     } else if (isWordStart(byte)) {
-      token = this.word();
-      if (!KEYWORDS.has(token)) this.failUnknownWord(token, start);
+      const word = this.word();
+      token = this.text(start, this.at);
+      if (!KEYWORDS.has(word)) this.failUnknownWord(token, start);
       what = `"${token}"`;
     } else if (isDigit(byte)) {
-      token = this.digits();
+      this.digits();
+      token = this.text(start, this.at);
       what = "integer";
     } else if (byte === 0x22) {
       this.at++;

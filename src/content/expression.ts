@@ -6,7 +6,7 @@
  * @module
  */
 import { ByteWriter } from "./buffers.ts";
-import { Cursor } from "./cursor.ts";
+import { Cursor, MAX_NESTING } from "./cursor.ts";
 import { parseRegex } from "./regex.ts";
 import { generateRegex } from "./regex_generate.ts";
 import type { Random } from "./random.ts";
@@ -58,7 +58,7 @@ export function parseContent(source: Uint8Array, options: ParseOptions): Content
     } else if (byte === BACKSLASH && cursor.peek(1) === OPEN_BRACE) {
       flushLiteral(cursor.at);
       cursor.at += 2;
-      parts.push(...parseExpression(cursor, options, true));
+      parts.push(...parseExpression(cursor, options, 0));
       expectClose(cursor);
       literalStart = cursor.at;
     } else {
@@ -93,12 +93,11 @@ function expectWord(cursor: Cursor, allowed: readonly string[]): string {
   return word;
 }
 
-/** The expression after `\{` (or after `raw {`), up to but excluding `}`. */
-function parseExpression(
-  cursor: Cursor,
-  options: ParseOptions,
-  allowFrames: boolean,
-): ContentPart[] {
+/**
+ * The expression after `\{` (depth 0) or after `raw {` (nested, where
+ * frames are not allowed), up to but excluding `}`.
+ */
+function parseExpression(cursor: Cursor, options: ParseOptions, depth: number): ContentPart[] {
   cursor.skipSpace();
   if (cursor.peek() === LESS) {
     return [{ type: "bytes", bytes: readFileToken(cursor, options), raw: false }];
@@ -107,7 +106,7 @@ function parseExpression(
   const word = cursor.word();
   switch (word) {
     case "raw":
-      return parseRaw(cursor, options);
+      return parseRaw(cursor, options, depth);
     case "re":
       return [{ type: "regex", scope: "message", regex: parseRegex(cursor), raw: false }];
     case "global": {
@@ -135,7 +134,7 @@ function parseExpression(
       return [{ type: "marker", raw: false }];
     }
     case "ws":
-      if (!allowFrames) break;
+      if (depth > 0) break;
       return [{ type: "frame", frame: parseFrame(cursor, options) }];
   }
   cursor.at = start;
@@ -154,13 +153,14 @@ function parseModulo(cursor: Cursor): number[] {
     const digits = cursor.digits();
     if (digits === "") cursor.failAtToken("integer");
     const divisor = Number(digits);
-    if (divisor === 0) cursor.failSemantic(digits, "modulo by zero (% 0)", start);
-    if (!Number.isSafeInteger(divisor)) cursor.failSemantic(digits, "modulo too large", start);
+    const token = cursor.text(start, cursor.at);
+    if (divisor === 0) cursor.failSemantic(token, "modulo by zero (% 0)", start);
+    if (!Number.isSafeInteger(divisor)) cursor.failSemantic(token, "modulo too large", start);
     modulo.push(divisor);
   }
 }
 
-function parseRaw(cursor: Cursor, options: ParseOptions): ContentPart[] {
+function parseRaw(cursor: Cursor, options: ParseOptions, depth: number): ContentPart[] {
   cursor.skipSpace();
   const byte = cursor.peek();
   let inner: ContentPart[];
@@ -169,8 +169,11 @@ function parseRaw(cursor: Cursor, options: ParseOptions): ContentPart[] {
   } else if (byte === LESS) {
     inner = [{ type: "bytes", bytes: readFileToken(cursor, options), raw: true }];
   } else if (byte === OPEN_BRACE) {
+    if (depth === MAX_NESTING) {
+      cursor.failSemantic("{", `expression nested deeper than ${MAX_NESTING} levels`);
+    }
     cursor.at++;
-    inner = parseExpression(cursor, options, false);
+    inner = parseExpression(cursor, options, depth + 1);
     expectClose(cursor);
   } else {
     return cursor.failAtToken("quoted string or file name or '{'");
@@ -263,19 +266,39 @@ function readFileOrFail(path: string): Uint8Array {
   }
 }
 
-/** Joins neighbouring byte parts of the same rawness. */
+/**
+ * Joins neighbouring byte parts of the same rawness, each run copied once
+ * (joining pairwise would be quadratic in the number of parts).
+ */
 function mergeBytes(parts: ContentPart[]): ContentPart[] {
   const merged: ContentPart[] = [];
+  let run: Uint8Array[] = [];
+  let runRaw = false;
+  const flush = () => {
+    if (run.length > 0) merged.push({ type: "bytes", bytes: concat(run), raw: runRaw });
+    run = [];
+  };
   for (const part of parts) {
-    const last = merged[merged.length - 1];
-    if (part.type === "bytes" && last?.type === "bytes" && last.raw === part.raw) {
-      const joined = new Uint8Array(last.bytes.length + part.bytes.length);
-      joined.set(last.bytes);
-      joined.set(part.bytes, last.bytes.length);
-      merged[merged.length - 1] = { type: "bytes", bytes: joined, raw: part.raw };
-    } else if (part.type !== "bytes" || part.bytes.length > 0) {
+    if (part.type !== "bytes") {
+      flush();
       merged.push(part);
+    } else if (part.bytes.length > 0) {
+      if (run.length > 0 && part.raw !== runRaw) flush();
+      run.push(part.bytes);
+      runRaw = part.raw;
     }
   }
+  flush();
   return merged;
+}
+
+function concat(runs: Uint8Array[]): Uint8Array {
+  if (runs.length === 1) return runs[0];
+  const joined = new Uint8Array(runs.reduce((n, r) => n + r.length, 0));
+  let at = 0;
+  for (const r of runs) {
+    joined.set(r, at);
+    at += r.length;
+  }
+  return joined;
 }

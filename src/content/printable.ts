@@ -20,6 +20,8 @@ const DUMP_FORM: readonly string[] = Array.from({ length: 256 }, (_, byte) => {
 export interface EscapeOptions {
   /** Show `"` as `\"` (the quoted form used inside messages). */
   escapeQuotes?: boolean;
+  /** Show LF as `\n` without a line break (a value inside a one-line message). */
+  oneLine?: boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ export function escapeBytes(bytes: Uint8Array, options: EscapeOptions = {}): str
   for (let i = 0; i <= last; i++) {
     const byte = bytes[i];
     if (byte === 0x0a) {
-      out += i === last ? "\\n" : "\\n\n\t";
+      out += i === last || options.oneLine ? "\\n" : "\\n\n\t";
     } else if (byte === 0x22 && options.escapeQuotes) {
       out += '\\"';
     } else {
@@ -53,6 +55,36 @@ const encoder = new TextEncoder();
 export function quoteBytes(value: Uint8Array | string): string {
   const bytes = typeof value === "string" ? encoder.encode(value) : value;
   return `"${escapeBytes(bytes, { escapeQuotes: true })}"`;
+}
+
+/** The most bytes of a value that a message quotes; longer values are cut around a position. */
+export const EXCERPT_BYTES = 64;
+
+/** A cut of a value for a message: what to show, and where it sits in the whole. */
+export interface Excerpt {
+  /** The escaped bytes, one line, with `...` where the value goes on. */
+  text: string;
+  /** Offset of the first byte shown. */
+  from: number;
+  /** Offset after the last byte shown. */
+  to: number;
+}
+
+/**
+ * At most `limit` bytes of `bytes` around offset `at`, escaped as a dump on
+ * one line, `...` marking a cut at either end. Messages about a huge value
+ * (a content file of many megabytes) stay short this way.
+ */
+export function excerptAround(bytes: Uint8Array, at: number, limit = EXCERPT_BYTES): Excerpt {
+  const position = Math.max(0, Math.min(at, bytes.length));
+  const from = Math.max(0, Math.min(position - (limit >> 1), bytes.length - limit));
+  const to = Math.min(bytes.length, from + limit);
+  const shown = escapeBytes(bytes.subarray(from, to), { escapeQuotes: true, oneLine: true });
+  return {
+    text: `${from > 0 ? "..." : ""}${shown}${to < bytes.length ? "..." : ""}`,
+    from,
+    to,
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Cursor, isDigit, isSpace } from "./cursor.ts";
+import { type Cursor, isDigit, isSpace, MAX_NESTING } from "./cursor.ts";
 import type { RegexNode } from "./types.ts";
 
 /** At most this many alternatives, and this many pieces in one sequence. */
@@ -39,15 +39,51 @@ function skipRegexSpace(cursor: Cursor): void {
 }
 
 /**
+ * Most work one draw of a regex may take: bytes produced plus repeats run
+ * (64 Mi). `re` draws per message and `global.re` while parsing, so an
+ * unbounded `a{99999999}{99999999}` would hang the run.
+ */
+export const REGEX_MAX_WORK = 64 * 1024 * 1024;
+
+/**
  * Parses a regex starting at the cursor; stops before the `}` that closes
  * the expression (or at the end of input, which the caller reports).
+ * Groups and stacked repeats nest at most MAX_NESTING deep, and one draw
+ * takes at most REGEX_MAX_WORK steps.
  */
 export function parseRegex(cursor: Cursor): RegexNode {
-  return parseAlternation(cursor);
+  skipRegexSpace(cursor);
+  const start = cursor.at;
+  const node = parseAlternation(cursor, 0);
+  if (!(drawWork(node) <= REGEX_MAX_WORK)) {
+    cursor.failSemantic(
+      cursor.text(start, cursor.at),
+      `regular expression too large to draw (over ${REGEX_MAX_WORK} bytes and repeats)`,
+      start,
+    );
+  }
+  return node;
 }
 
-function parseAlternation(cursor: Cursor): RegexNode {
-  const options = [parseSequence(cursor)];
+/** Upper bound of the steps one draw takes: bytes appended plus loop turns. */
+function drawWork(node: RegexNode): number {
+  switch (node.type) {
+    case "literal":
+      return Math.max(1, node.bytes.length);
+    case "class":
+      return 1;
+    case "sequence":
+      return node.items.reduce((sum, item) => sum + drawWork(item), 0);
+    case "alternation":
+      return Math.max(...node.options.map(drawWork));
+    case "repeat":
+      return Math.max(1, node.max * drawWork(node.item));
+  }
+}
+
+/** `depth`: groups open around this point, each a level of recursion. */
+function parseAlternation(cursor: Cursor, depth: number): RegexNode {
+  const options = [parseSequence(cursor, depth)];
   while (cursor.peek() === 0x7c) {
     const bar = cursor.at++;
     if (options.length === REGEX_LIMIT) {
@@ -57,12 +93,12 @@ function parseAlternation(cursor: Cursor): RegexNode {
         bar,
       );
     }
-    options.push(parseSequence(cursor));
+    options.push(parseSequence(cursor, depth));
   }
   return options.length === 1 ? options[0] : { type: "alternation", options };
 }
 
-function parseSequence(cursor: Cursor): RegexNode {
+function parseSequence(cursor: Cursor, depth: number): RegexNode {
   const items: RegexNode[] = [];
   const add = (node: RegexNode, offset: number) => {
     if (items.length === REGEX_LIMIT) {
@@ -83,8 +119,9 @@ function parseSequence(cursor: Cursor): RegexNode {
     if (byte === 0x5b) {
       atom = parseClass(cursor);
     } else if (byte === 0x28) {
+      if (depth === MAX_NESTING) failTooDeep(cursor);
       cursor.at++;
-      atom = parseAlternation(cursor);
+      atom = parseAlternation(cursor, depth + 1);
       if (cursor.peek() !== 0x29) cursor.failAtByte("')'");
       cursor.at++;
     } else if (isSpecial(byte)) {
@@ -101,7 +138,7 @@ function parseSequence(cursor: Cursor): RegexNode {
         atom = { type: "literal", bytes: run };
       }
     }
-    add(parseQuantifiers(cursor, atom), start);
+    add(parseQuantifiers(cursor, atom, depth), start);
   }
   if (items.length === 0) cursor.failAtByte();
   return items.length === 1 ? items[0] : { type: "sequence", items };
@@ -111,11 +148,13 @@ function isQuantifier(byte: number): boolean {
   return byte === 0x3f || byte === 0x2a || byte === 0x2b || byte === 0x7b;
 }
 
-function parseQuantifiers(cursor: Cursor, atom: RegexNode): RegexNode {
+/** Each stacked repeat (`a**`, `a{2}{3}`) nests one level more. */
+function parseQuantifiers(cursor: Cursor, atom: RegexNode, depth: number): RegexNode {
   let node = atom;
-  for (;;) {
+  for (let stacked = depth;; stacked++) {
     skipRegexSpace(cursor);
     const byte = cursor.peek();
+    if (isQuantifier(byte) && stacked === MAX_NESTING) failTooDeep(cursor);
     if (byte === 0x3f) node = { type: "repeat", item: node, min: 0, max: 1 };
     else if (byte === 0x2a) node = { type: "repeat", item: node, min: 0, max: STAR_MAX };
     else if (byte === 0x2b) node = { type: "repeat", item: node, min: 1, max: STAR_MAX };
@@ -125,6 +164,13 @@ function parseQuantifiers(cursor: Cursor, atom: RegexNode): RegexNode {
     } else return node;
     cursor.at++;
   }
+}
+
+function failTooDeep(cursor: Cursor): never {
+  cursor.failSemantic(
+    cursor.text(cursor.at, cursor.at + 1),
+    `regular expression nested deeper than ${MAX_NESTING} levels`,
+  );
 }
 
 /** `{n}` or `{n,m}` (swapped when m < n). */

@@ -6,7 +6,7 @@
  */
 import { EXIT, UsageError } from "../errors.ts";
 import { parseContent } from "./expression.ts";
-import { quoteBytes } from "./printable.ts";
+import { EXCERPT_BYTES, excerptAround, quoteBytes } from "./printable.ts";
 import {
   bindConnection,
   buildProgram,
@@ -53,10 +53,7 @@ export function compileContent(args: ContentArg[], options: CompileOptions = {})
       return { kind: arg.kind, parts: parseContent(arg.bytes, { unescape: arg.unescape, random }) };
     } catch (error) {
       if (error instanceof ContentSyntaxError) {
-        throw new UsageError(
-          [...error.lines, `Failed to parse "${quoteBytes(arg.bytes)}"`],
-          EXIT.failure,
-        );
+        throw new UsageError([...error.lines, failedToParse(arg, error.offset)], EXIT.failure);
       }
       if (error instanceof ContentFileError) throw new UsageError(error.message, EXIT.failure);
       throw error;
@@ -64,6 +61,16 @@ export function compileContent(args: ContentArg[], options: CompileOptions = {})
   });
   const pointerBase = 0x7f0000000000 + random.below(0x1000000) * 0x10000;
   return { segments, pointerBase };
+}
+
+/**
+ * tcpkali's `Failed to parse "<argument quoted>"`; a long argument (a
+ * content file of megabytes) is quoted only around the error.
+ */
+function failedToParse(arg: ContentArg, offset: number): string {
+  if (arg.bytes.length <= EXCERPT_BYTES) return `Failed to parse "${quoteBytes(arg.bytes)}"`;
+  const cut = excerptAround(arg.bytes, offset);
+  return `Failed to parse ""${cut.text}"" (bytes ${cut.from}-${cut.to} of ${arg.bytes.length}, error at byte ${offset})`;
 }
 
 /** Options for {@linkcode compileLiteral}. */

@@ -155,3 +155,62 @@ Deno.test("no stdout debug print for classes with literal characters (tcpkali pr
   }
   assert.deepEqual(printed, []);
 });
+
+Deno.test("deep nesting fails with one line at the position, not a RangeError", () => {
+  const regex = `\\{re ${"(".repeat(5000)}a${")".repeat(5000)}}`;
+  const lines = linesOf(regex);
+  assert.equal(lines.length, 2);
+  assert.equal(
+    lines[0],
+    'Parse error near token "(" at byte 37: regular expression nested deeper than 32 levels',
+  );
+  const raw = `\\{${"raw {".repeat(5000)}raw "x"${"}".repeat(5000)}}`;
+  assert.equal(
+    linesOf(raw)[0],
+    'Parse error near token "{" at byte 166: expression nested deeper than 32 levels',
+  );
+  const stacked = linesOf(`\\{re a${"*".repeat(5000)}}`)[0];
+  assert.equal(
+    stacked,
+    'Parse error near token "*" at byte 38: regular expression nested deeper than 32 levels',
+  );
+  // 32 levels are fine
+  const deepest = `\\{re ${"(".repeat(32)}a${")".repeat(32)}}`;
+  assert.equal(render(deepest), "a");
+  assert.equal(render(`\\{${"raw {".repeat(32)}raw "x"${"}".repeat(32)}}`), "x");
+});
+
+Deno.test("a regex that would take unbounded work to draw is refused", () => {
+  for (const bad of ["a{99999999}{99999999}", "((a{0}){99999}){99999}", `a{${"9".repeat(400)}}`]) {
+    const lines = linesOf(`\\{re ${bad}}`);
+    assert.match(lines[0], /at byte 5: regular expression too large to draw/, bad);
+  }
+  assert.equal(render("\\{re a{3}{2}}"), "aaaaaa");
+});
+
+Deno.test("errors in a long argument quote a short excerpt around the position", () => {
+  const size = 3 * 1024 * 1024;
+  const text = "x\n".repeat(size / 2) + "\\{bogus}" + "y".repeat(1000);
+  const lines = linesOf(text);
+  const offset = size + 2;
+  assert.equal(lines[0], "Unexpected token in message expression: bogus");
+  const failed = lines.at(-1)!;
+  assert.ok(failed.length < 200, `${failed.length} characters`);
+  assert.ok(
+    failed.endsWith(
+      `(bytes ${offset - 32}-${offset + 32} of ${text.length}, error at byte ${offset})`,
+    ),
+    failed,
+  );
+  assert.ok(failed.startsWith('Failed to parse ""...x\\nx\\n'), failed);
+  for (const line of lines) assert.ok(!line.includes("\n"), line);
+  // a token of megabytes (an unterminated quoted string) is cut too
+  const quoted = linesOf(`\\{ "${"q".repeat(size)}`);
+  for (const line of quoted) assert.ok(line.length < 300, `${line.length} characters`);
+  assert.match(
+    quoted[0],
+    /^Parse error near token ""q{39}\.\.\.": syntax error, unexpected quoted string$/,
+  );
+  const word = linesOf(`\\{${"w".repeat(size)}}`);
+  assert.equal(word[0], `Unexpected token in message expression: ${"w".repeat(40)}...`);
+});
