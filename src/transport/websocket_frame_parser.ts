@@ -19,6 +19,7 @@ import {
   Opcode,
   RSV_BITS,
 } from "./websocket_frame.ts";
+import { Utf8Validator } from "./utf8_validator.ts";
 
 /** The frame being received. One object per parser, updated in place. */
 export interface FrameInfo {
@@ -74,6 +75,8 @@ export interface FrameParserOptions {
   allowedRsv?: number;
   /** Largest frame or message payload accepted; beyond it, 1009. Default 2^53 − 1. */
   maxMessageLength?: number;
+  /** Check that text messages are UTF-8 (RFC 6455 §8.1); if not, 1007. Default false. */
+  validateUtf8?: boolean;
 }
 
 /** Parser states. */
@@ -130,6 +133,8 @@ export class WebSocketFrameParser {
   #messageLength = 0;
   /** Control payload collector, allocated on the first control frame. */
   #control: Uint8Array | null = null;
+  /** Checks text messages when `validateUtf8`; null otherwise. */
+  readonly #utf8: Utf8Validator | null;
 
   constructor(handler: FrameHandler, options: FrameParserOptions) {
     this.#handler = handler;
@@ -137,6 +142,7 @@ export class WebSocketFrameParser {
     this.#expectMasked = enforce ? options.side === "server" : null;
     this.#allowedRsv = (options.allowedRsv ?? 0) & RSV_BITS;
     this.#maxLength = options.maxMessageLength ?? Number.MAX_SAFE_INTEGER;
+    this.#utf8 = options.validateUtf8 ? new Utf8Validator() : null;
   }
 
   /** Whether a fragmented data message is open (first frame seen, final frame not yet). */
@@ -299,11 +305,19 @@ export class WebSocketFrameParser {
       for (let i = from, o = this.#payloadOffset; i < to; i++, o++) control[o] = chunk[i];
     }
     this.#payloadOffset += to - from;
+    const utf8 = this.#utf8;
+    if (utf8 !== null && this.#messageOpcode === Opcode.text && !isControlOpcode(frame.opcode)) {
+      if (!utf8.push(chunk, from, to)) {
+        this.#fail(CloseCode.invalidPayload, "text message is not UTF-8");
+        return;
+      }
+    }
     this.#handler.payload?.(chunk, from, to, frame);
   }
 
   /** The current frame's payload is complete: report it (may fail on a bad close payload). */
   #endFrame(): void {
+    if (this.#failure !== 0) return; // the payload was refused
     const frame = this.frame;
     const handler = this.#handler;
     this.#state = HEADER;
@@ -312,7 +326,12 @@ export class WebSocketFrameParser {
     const opcode = frame.opcode;
     if (!isControlOpcode(opcode)) {
       this.#messageLength += frame.length;
+      if (frame.fin && this.#messageOpcode === Opcode.text && !(this.#utf8?.complete ?? true)) {
+        this.#fail(CloseCode.invalidPayload, "text message ends inside a UTF-8 character");
+        return;
+      }
       if (frame.fin) {
+        this.#utf8?.reset(); // for the next message
         const messageOpcode = this.#messageOpcode;
         const length = this.#messageLength;
         this.#messageOpcode = -1;

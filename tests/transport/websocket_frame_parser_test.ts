@@ -290,3 +290,51 @@ Deno.test("a ping's payload can be echoed in a pong", () => {
   assert.equal(parser.push(bytes("\x89\x04ping")), 0);
   assert.deepEqual(pong, bytes("\x8a\x84\x00\x00\x00\x00ping"));
 });
+
+const UTF8: FrameParserOptions = { side: "server", validateUtf8: true };
+
+Deno.test("validateUtf8: a text message that is not UTF-8 fails with 1007, however cut", () => {
+  const cases: [string, Uint8Array, number][] = [
+    ["a bad byte", renderFrame({ opcode: Opcode.text, payload: bytes("ok\xff"), mask: 7 }), 1007],
+    [
+      "a surrogate",
+      renderFrame({ opcode: Opcode.text, payload: bytes("\xed\xa0\x80"), mask: 7 }),
+      1007,
+    ],
+    [
+      "a character cut by the end of the message",
+      renderFrame({ opcode: Opcode.text, payload: bytes("\xe2\x82"), mask: 7 }),
+      1007,
+    ],
+    [
+      "a character split across fragments, with a ping between",
+      renderFrames([
+        { opcode: Opcode.text, payload: bytes("x\xe2"), mask: 9, fin: false },
+        { opcode: Opcode.ping, payload: bytes("\xff"), mask: 9 },
+        { opcode: Opcode.continuation, payload: bytes("\x82\xac"), mask: 9 },
+      ]),
+      0,
+    ],
+    [
+      "binary is not checked",
+      renderFrame({ opcode: Opcode.binary, payload: bytes("\xff"), mask: 7 }),
+      0,
+    ],
+  ];
+  for (const [name, stream, code] of cases) {
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const { parser, events } = recorder(UTF8);
+      assert.equal(pushCut(parser, stream, [cut]), code, `${name}, cut at ${cut}`);
+      if (code !== 0) {
+        assert.ok(!events.some((e) => e.startsWith("message")), `${name}: no message event`);
+        assert.match(parser.error, /UTF-8/);
+      }
+    }
+  }
+  // without the option, nothing is checked (a kali client reading what a peer sends)
+  const { parser } = recorder({ side: "server" });
+  assert.equal(
+    parser.push(renderFrame({ opcode: Opcode.text, payload: bytes("\xff"), mask: 7 })),
+    0,
+  );
+});
