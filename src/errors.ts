@@ -117,6 +117,21 @@ export function fromNodeSocketError(error: Error): Error | null {
   return Class ? new Class(error.message) : null;
 }
 
+/**
+ * When a socket could not be created for want of descriptors, the C
+ * strerror text: EMFILE (the process's `ulimit -n`) or ENFILE (the
+ * system's); null for any other error.
+ */
+export function outOfFilesError(error: unknown): string | null {
+  if (!(error instanceof Error)) return null;
+  const code = (error as Error & { code?: unknown }).code; // node:net errors (--source-ip, TLS)
+  if (code === "EMFILE" || /\(os error 24\)/.test(error.message)) return "Too many open files";
+  if (code === "ENFILE" || /\(os error 23\)/.test(error.message)) {
+    return "Too many open files in system";
+  }
+  return null;
+}
+
 /** Whether the error only says the socket was already closed by us. */
 export function isClosedByUs(error: unknown): boolean {
   return error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted;

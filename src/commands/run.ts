@@ -18,6 +18,7 @@ import { CLEAR_EOL, LiveDisplay } from "../report/live_line.ts";
 import { messageStopLines, RunOutputs } from "../report/outputs.ts";
 import { thresholdLines } from "../report/threshold_lines.ts";
 import {
+  connectionLossLines,
   interruptLine,
   progressLine,
   rampFailureLine,
@@ -136,6 +137,10 @@ function endingOf(
     };
   }
   const reason = result.rampFailure ? [rampFailureLine(result.rampFailure)] : [];
+  const loss = result.connectionLoss && !result.failure
+    ? connectionLossLines(result.connectionLoss, plan.verbosity)
+    : { stderr: [], reason: [] };
+  reason.push(...loss.reason);
   const verdict = rateSearchVerdict(result, plan);
   if (verdict) reason.push(verdict.stdout ?? verdict.stderr ?? "");
   if (result.interrupt) reason.push(interruptLine(result.interrupt));
@@ -145,7 +150,7 @@ function endingOf(
   }
   if (verdict) {
     return {
-      stderr: verdict.stderr ? [verdict.stderr] : [],
+      stderr: [...loss.stderr, ...(verdict.stderr ? [verdict.stderr] : [])],
       stdout: verdict.stdout ?? null,
       reason,
       exitCode: verdict.exitCode,
@@ -155,8 +160,8 @@ function endingOf(
     ? EXIT.usage
     : result.interrupt === "SIGTERM"
     ? 143
-    : result.rampFailure
+    : result.rampFailure || result.connectionLoss
     ? EXIT.failure
     : EXIT.ok;
-  return { stderr: [], stdout: null, reason, exitCode };
+  return { stderr: loss.stderr, stdout: null, reason, exitCode };
 }

@@ -6,7 +6,7 @@
  */
 import { EXIT, UsageError } from "../errors.ts";
 import { parseContent } from "./expression.ts";
-import { EXCERPT_BYTES, excerptAround, quoteBytes } from "./printable.ts";
+import { escapeBytes, EXCERPT_BYTES, excerptAround } from "./printable.ts";
 import {
   bindConnection,
   buildProgram,
@@ -64,11 +64,14 @@ export function compileContent(args: ContentArg[], options: CompileOptions = {})
 }
 
 /**
- * tcpkali's `Failed to parse "<argument quoted>"`; a long argument (a
- * content file of megabytes) is quoted only around the error.
+ * tcpkali's `Failed to parse "<argument quoted>"`, on one line (a newline
+ * shows as `\n` only); a long argument (a content file of megabytes) is
+ * quoted only around the error.
  */
 function failedToParse(arg: ContentArg, offset: number): string {
-  if (arg.bytes.length <= EXCERPT_BYTES) return `Failed to parse "${quoteBytes(arg.bytes)}"`;
+  if (arg.bytes.length <= EXCERPT_BYTES) {
+    return `Failed to parse ""${escapeBytes(arg.bytes, { escapeQuotes: true, oneLine: true })}""`;
+  }
   const cut = excerptAround(arg.bytes, offset);
   return `Failed to parse ""${cut.text}"" (bytes ${cut.from}-${cut.to} of ${arg.bytes.length}, error at byte ${offset})`;
 }

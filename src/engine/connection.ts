@@ -70,6 +70,8 @@ export interface StreamGate {
   limitWrite(buffer: Uint8Array, from: number, to: number): number;
   /** Ends the stream politely at the end of the run (close handshake). */
   finish(connection: Connection, waitMs: number): Promise<void>;
+  /** Whether the stream's opening handshake completed. */
+  readonly established: boolean;
 }
 
 /** Private read buffer size for connections whose reads are inspected. */

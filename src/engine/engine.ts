@@ -6,7 +6,7 @@
  * @module
  */
 import { formatAddress } from "../shared/address.ts";
-import { EXIT, strerror, UsageError } from "../errors.ts";
+import { EXIT, outOfFilesError, strerror, UsageError } from "../errors.ts";
 import { type ContentFactory, contentFactory } from "../content/template.ts";
 import type { Destination, RunPlan } from "../plan.ts";
 import { C } from "../stats/counters.ts";
@@ -36,8 +36,12 @@ const SHARED_READ_BYTES = 65536;
  * tcpkali's 65535-byte blocks are kept while a dump is active.
  */
 const CONSTANT_BLOCK_BYTES = 1048576;
-/** How long the close phase waits for WebSocket peers to answer a close frame. */
-const CLOSE_HANDSHAKE_MS = 500;
+/**
+ * How long the close phase waits for WebSocket peers to answer a close
+ * frame: enough on a LAN, and short, so that a peer that never answers
+ * keeps the run within 0.2 s of its -T.
+ */
+const CLOSE_HANDSHAKE_MS = 50;
 /**
  * How much unused connect allowance (in milliseconds of the connect rate)
  * carries over between connect ticks, which Deno fires every 1-3 ms.
@@ -72,6 +76,7 @@ export class Engine implements ConnectionHost {
   /** When the whole share was first started (connecting or established). */
   #startedAllAt: number | null = null;
   #onRamped: () => void = () => {};
+  #onStarted: (() => void) | null = null;
   #connectPacer: Pacer | null = null;
   /** Connect allowance kept between ticks: CONNECT_BANK_MS of the rate, at least 1. */
   #connectBank = 1;
@@ -90,6 +95,10 @@ export class Engine implements ConnectionHost {
   readonly latency: WorkerLatency;
   /** Outgoing connections bound so far, for round-robin source addresses. */
   #boundCount = 0;
+  /** A socket could not be created for want of descriptors (EMFILE, ENFILE). */
+  #outOfFiles = false;
+  /** Receives lines the run prints once (however many workers send them). */
+  onNotice: (line: string) => void = () => {};
 
   constructor(slice: WorkerSlice) {
     this.counters = new Float64Array(slice.counters);
@@ -155,14 +164,19 @@ export class Engine implements ConnectionHost {
     }
   }
 
-  /** Starts accepting and connecting; `onRamped` fires once the share is started. */
-  start(onRamped: () => void): void {
+  /**
+   * Starts accepting and connecting. `started` fires once every connection
+   * of the share was started, `ramped` once they are all up (or no more
+   * can be opened).
+   */
+  start(on: { started: () => void; ramped: () => void }): void {
     this.#running = true;
-    this.#onRamped = onRamped;
+    this.#onRamped = on.ramped;
+    this.#onStarted = on.started;
     for (const listener of this.#listeners) this.#acceptLoop(listener);
     if (this.#slice.connections === 0) {
-      this.#ramped = true;
-      onRamped();
+      this.#allStarted();
+      this.#rampedUp();
       return;
     }
     this.#connectPacer = new Pacer(this.#slice.connectRate, performance.now());
@@ -201,7 +215,10 @@ export class Engine implements ConnectionHost {
 
   onClosed(connection: Connection, reason: CloseReason): void {
     this.#connections.delete(connection);
-    this.counters[connection.outgoing ? C.openOut : C.openIn]--;
+    // An outgoing WebSocket connection is "connecting" until its upgrade is done.
+    const upgrading = connection.outgoing && connection.gate !== null &&
+      !connection.gate.established;
+    this.counters[upgrading ? C.connecting : connection.outgoing ? C.openOut : C.openIn]--;
     if (reason === "failure") this.counters[C.failures]++;
     if (connection.outgoing) this.#reopen();
   }
@@ -238,23 +255,37 @@ export class Engine implements ConnectionHost {
       this.#startedAllAt ??= now;
       const settled = counters[C.connecting] === 0 ||
         now - this.#startedAllAt >= this.#plan.connectTimeoutMs;
-      if (settled) {
-        this.#ramped = true;
-        this.#onRamped();
-      }
+      if (settled) this.#rampedUp();
     } else if (deficit > 0) {
       this.#startedAllAt = null;
+      // Out of descriptors, the run goes on with the connections it has;
+      // the rest are retried at the connect rate.
+      if (!this.#ramped && this.#outOfFiles && counters[C.connecting] === 0) {
+        this.#allStarted();
+        this.#rampedUp();
+      }
     }
     const allowed = pacer.allowance(now);
     const opening = Math.min(allowed, Math.max(0, deficit));
     for (let i = 0; i < opening; i++) this.#openOutgoing(this.#nextDestination());
     if (opening > 0) pacer.consume(opening, now);
+    if (deficit - opening <= 0) this.#allStarted();
     // Unused allowance is kept for CONNECT_BANK_MS only: a connection that
     // closes between ticks re-opens at once, yet a mass close re-opens at
     // the connect rate, never in one burst.
     pacer.keepAtMost(this.#connectBank, now);
     const tick = Math.min(250, Math.ceil(1000 / this.#slice.connectRate));
     this.#connectTimer = setTimeout(() => this.#connectTick(), tick);
+  }
+
+  #allStarted(): void {
+    this.#onStarted?.();
+    this.#onStarted = null;
+  }
+
+  #rampedUp(): void {
+    this.#ramped = true;
+    this.#onRamped();
   }
 
   #nextDestination(): number {
@@ -310,28 +341,24 @@ export class Engine implements ConnectionHost {
       }
     } catch (error) {
       counters[C.connecting]--;
-      if (!this.#running) return;
-      if (error instanceof Deno.errors.NotCapable) throw error;
-      counters[C.failures]++;
-      if (controller.signal.aborted) {
-        counters[C.timeouts]++;
-        this.log(1, `Connection to ${peer} is being closed: Connection timed out`);
-      } else {
-        this.log(1, `Closing ${peer}: ${strerror(error)}`);
-      }
+      if (this.#running) this.#connectFailed(error, peer, controller.signal.aborted);
       return;
     } finally {
       clearTimeout(timeout);
       this.#pendingConnects.delete(controller);
     }
-    counters[C.connecting]--;
     if (!this.#running) {
+      counters[C.connecting]--;
       tcp.close();
       return;
     }
     health.successes++;
     this.latency.connected(connectStart, performance.now());
-    counters[C.openOut]++;
+    // A WebSocket client stays "connecting" until the server accepted its upgrade.
+    if (this.#upgradeRequest === null) {
+      counters[C.connecting]--;
+      counters[C.openOut]++;
+    }
     if (this.#plan.verbosity >= 2) {
       const local = tcp.localAddr as Deno.NetAddr;
       this.log(
@@ -342,6 +369,26 @@ export class Engine implements ConnectionHost {
       );
     }
     this.#adopt(tcp, true, peer, this.#clientContent, connectStart);
+  }
+
+  #connectFailed(error: unknown, peer: string, timedOut: boolean): void {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    const counters = this.counters;
+    const outOfFiles = outOfFilesError(error);
+    if (outOfFiles !== null) {
+      // tcpkali's words; printed once per run, counted, and at -v summed up at the end.
+      counters[C.socketErrors]++;
+      if (!this.#outOfFiles) this.onNotice(`Cannot create socket: ${outOfFiles}`);
+      this.#outOfFiles = true;
+      return;
+    }
+    counters[C.failures]++;
+    if (timedOut) {
+      counters[C.timeouts]++;
+      this.log(1, `Connection to ${peer} is being closed: Connection timed out`);
+    } else {
+      this.log(1, `Closing ${peer}: ${strerror(error)}`);
+    }
   }
 
   async #acceptLoop(listener: Deno.Listener): Promise<void> {
@@ -395,6 +442,8 @@ export class Engine implements ConnectionHost {
       gate = new WebSocketSession(this, {
         side: outgoing ? "client" : "server",
         request: request?.forConnection(uid).first,
+        // The whole setup, TCP and upgrade, within the connect timeout (after --delay-send).
+        deadline: createdAt + plan.connectTimeoutMs + (outgoing ? plan.delaySendMs : 0),
       });
       taps.push(gate); // last: the frame parser unmasks in place
     }
@@ -427,6 +476,17 @@ export class Engine implements ConnectionHost {
    */
   #tapsFor(outgoing: boolean): TrafficTap[] {
     return this.outputTaps.tapsFor(outgoing);
+  }
+
+  handshakeDone(connection: Connection): void {
+    if (!connection.outgoing) return;
+    this.counters[C.connecting]--;
+    this.counters[C.openOut]++;
+  }
+
+  handshakeFailed(connection: Connection, timedOut: boolean): void {
+    if (connection.outgoing) this.counters[C.upgradeFailures]++;
+    if (timedOut) this.counters[C.timeouts]++;
   }
 
   /** Changes every message-paced connection's rate (`-r @` search); starts a new epoch. */

@@ -49,11 +49,15 @@ export function engineService(post: (message: FromWorker) => void): EngineServic
           engine = new Engine(message.slice);
           engine.outputTaps.onMessageStop = ({ chunk, matchEnd }) =>
             post({ type: "messageStop", chunk, matchEnd });
+          engine.onNotice = (line) => post({ type: "notice", line });
           engine.bind();
           post({ type: "ready" });
           break;
         case "start":
-          engine!.start(() => post({ type: "ramped" }));
+          engine!.start({
+            started: () => post({ type: "started" }),
+            ramped: () => post({ type: "ramped" }),
+          });
           snapshotTimer = setInterval(postSnapshot, SNAPSHOT_MS);
           break;
         case "stop":

@@ -11,9 +11,12 @@
  * - the client's upgrade request is counted as sent but not charged to the
  *   `-r` budget (tcpkali charged it, delaying the first paced message);
  * - the client checks the server's `101` (tcpkali takes any first bytes);
- *   a refusal fails the connection;
+ *   a refusal fails the connection, and so does a handshake (either side)
+ *   not complete by its deadline (the connect timeout);
  * - received frames are parsed: pings are answered, malformed frames close
- *   the connection with the RFC 6455 code (the run goes on);
+ *   the connection with the RFC 6455 code (the run goes on); the listener
+ *   also refuses RSV bits (no extension is negotiated) and text that is not
+ *   UTF-8;
  * - kali sends a close frame at the end of the run and waits briefly for
  *   the peer's (tcpkali just closes the socket).
  * As in tcpkali, the listener's `101` is not counted as sent,
@@ -50,6 +53,10 @@ interface Pending {
 /** What a session needs from its worker. */
 export interface SessionHost {
   log(level: number, line: string): void;
+  /** The opening handshake completed: message frames may flow. */
+  handshakeDone(connection: Connection): void;
+  /** The handshake was refused or timed out; the session closes the connection next. */
+  handshakeFailed(connection: Connection, timedOut: boolean): void;
 }
 
 /** Options for {@link WebSocketSession}. */
@@ -58,6 +65,8 @@ export interface SessionOptions {
   side: "client" | "server";
   /** The client's upgrade request, rendered for this connection. */
   request?: Uint8Array;
+  /** When (performance.now() ms) the opening handshake must be complete; default never. */
+  deadline?: number;
 }
 
 /** The per-connection WebSocket protocol state. */
@@ -82,10 +91,14 @@ export class WebSocketSession implements StreamGate, TrafficTap {
   #finishing = false;
   #connection: Connection | null = null;
   #peerClosed: (() => void) | null = null;
+  #deadline: number;
+  #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  #established = false;
 
   constructor(host: SessionHost, options: SessionOptions) {
     this.#host = host;
     this.side = options.side;
+    this.#deadline = options.deadline ?? Infinity;
     if (options.side === "client") {
       this.#state = AWAIT_RESPONSE;
       this.#responseReader = new UpgradeResponseReader();
@@ -102,7 +115,18 @@ export class WebSocketSession implements StreamGate, TrafficTap {
     this.#parser = new WebSocketFrameParser({
       ping: (payload) => this.#queuePong(payload),
       close: (code) => this.#peerClose(code),
-    }, { side: options.side, allowedRsv: RSV_BITS });
+    }, {
+      side: options.side,
+      // A kali client reads tcpkali-style peers leniently; the listener
+      // holds clients to RFC 6455.
+      allowedRsv: options.side === "client" ? RSV_BITS : 0,
+      validateUtf8: options.side === "server",
+    });
+  }
+
+  /** Whether the opening handshake completed (it stays so after the close). */
+  get established(): boolean {
+    return this.#established;
   }
 
   /** Whether message frames may flow (the opening handshake is complete). */
@@ -112,8 +136,9 @@ export class WebSocketSession implements StreamGate, TrafficTap {
 
   // -- StreamGate -----------------------------------------------------------
 
-  pump(connection: Connection, _now: number): boolean {
+  pump(connection: Connection, now: number): boolean {
     this.#connection = connection;
+    if (this.#state < OPEN && this.#deadlineTimer === undefined) this.#armDeadline(connection, now);
     const pending = this.#pending;
     if (pending.length > 0) {
       if (this.#atFrameBoundary()) {
@@ -182,12 +207,11 @@ export class WebSocketSession implements StreamGate, TrafficTap {
       if (progress.kind === "incomplete") return;
       if (progress.kind === "rejected") {
         this.#host.log(1, `WebSocket handshake with ${connection.peer} failed: ${progress.reason}`);
-        this.#state = DONE;
-        connection.close("failure");
+        this.#fail(connection, false);
         return;
       }
       this.#responseReader = null;
-      this.#state = OPEN;
+      this.#opened(connection);
       from = progress.consumed;
       connection.wake(now);
     } else if (this.#state === AWAIT_REQUEST) {
@@ -199,6 +223,7 @@ export class WebSocketSession implements StreamGate, TrafficTap {
           1,
           `WebSocket handshake from ${connection.peer} refused: ${progress.status} ${progress.reason}`,
         );
+        this.#host.handshakeFailed(connection, false);
         this.#state = DONE;
         this.#pending = [{
           bytes: progress.response,
@@ -216,7 +241,7 @@ export class WebSocketSession implements StreamGate, TrafficTap {
         thenClose: null,
         pong: false,
       });
-      this.#state = OPEN;
+      this.#opened(connection);
       from = progress.consumed;
       connection.wake(now);
     } else if (this.#state === DONE) {
@@ -229,10 +254,35 @@ export class WebSocketSession implements StreamGate, TrafficTap {
 
   closed(): void {
     this.#state = DONE;
+    clearTimeout(this.#deadlineTimer);
     this.#peerClosed?.();
   }
 
   // -- internals ------------------------------------------------------------
+
+  #opened(connection: Connection): void {
+    this.#state = OPEN;
+    this.#established = true;
+    clearTimeout(this.#deadlineTimer);
+    this.#host.handshakeDone(connection);
+  }
+
+  #fail(connection: Connection, timedOut: boolean): void {
+    this.#host.handshakeFailed(connection, timedOut);
+    this.#state = DONE;
+    connection.close("failure");
+  }
+
+  /** Closes the connection if the handshake is not complete by the deadline. */
+  #armDeadline(connection: Connection, now: number): void {
+    if (this.#deadline === Infinity) return;
+    this.#deadlineTimer = setTimeout(() => {
+      if (this.#state >= OPEN || !connection.open) return;
+      const way = this.side === "client" ? "with" : "from";
+      this.#host.log(1, `WebSocket handshake ${way} ${connection.peer} timed out`);
+      this.#fail(connection, true);
+    }, Math.max(0, this.#deadline - now));
+  }
 
   #atFrameBoundary(): boolean {
     const buffer = this.#lastBuffer;

@@ -44,9 +44,14 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "fatal"; lines: string[]; exitCode: number }
   | { type: "snapshot"; latency?: LatencyDeltas }
+  /** Every connection of the share was started once (tcpkali's end of the ramp-up). */
+  | { type: "started" }
+  /** The share is up: connected (and upgraded, with --ws), or out of descriptors. */
   | { type: "ramped" }
   /** Frozen: the last latency deltas (counters are read from shared memory). */
   | { type: "final"; latency?: LatencyDeltas }
   | { type: "closed" }
+  /** A line for stderr that the run prints once, however many workers send it. */
+  | { type: "notice"; line: string }
   /** --message-stop matched: `chunk` is the read holding the match's end. */
   | { type: "messageStop"; chunk: Uint8Array; matchEnd: number };

@@ -5,7 +5,7 @@
  * @module
  */
 import type { RunPlan } from "../plan.ts";
-import type { Interrupt, RateProbe, RunEvent, RunResult } from "../stats/result.ts";
+import type { ConnectionLoss, Interrupt, RateProbe, RunEvent, RunResult } from "../stats/result.ts";
 import { g } from "../shared/format.ts";
 
 /** The line said when a signal ends the run. */
@@ -33,6 +33,37 @@ export function rampFailureLine(failure: { connections: number; seconds: number 
   }s)`;
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * What a run that could not keep its connections says after its report
+ * (`stderr`: the `-v` count of sockets only at verbosity 1 and up, since
+ * tcpkali's `Cannot create socket: …` was said once already) and why it
+ * failed, for --json (`reason`).
+ */
+export function connectionLossLines(
+  loss: ConnectionLoss,
+  verbosity: number,
+): { stderr: string[]; reason: string[] } {
+  const stderr: string[] = [];
+  const reason: string[] = [];
+  if (loss.socketErrors > 0) {
+    const line = `${plural(loss.socketErrors, "socket")} could not be created: too many open files`;
+    if (verbosity >= 1) stderr.push(line);
+    reason.push(line);
+  }
+  if (loss.upgradeFailures > 0) {
+    const line = `Could not keep ${plural(loss.connections, "connection")}: ${
+      plural(loss.upgradeFailures, "WebSocket upgrade")
+    } failed`;
+    stderr.push(line);
+    reason.push(line);
+  }
+  return { stderr, reason };
+}
+
 /** The stderr line for a run event, or null for events that say nothing. */
 export function progressLine(event: RunEvent): string | null {
   switch (event.kind) {
@@ -40,6 +71,8 @@ export function progressLine(event: RunEvent): string | null {
       return `WARNING: running on one thread: engine workers need read access to kali's modules (${event.readFlag})`;
     case "interrupt":
       return interruptLine(event.signal);
+    case "notice":
+      return event.line;
     case "ramped":
       return `Ramped up to ${event.connections} connections.`;
     case "ramp-failed":

@@ -7,10 +7,11 @@
  * @module
  */
 import type { RunPlan } from "../plan.ts";
-import { newCounters, sinceBaseline } from "../stats/counters.ts";
+import { C, newCounters, sinceBaseline } from "../stats/counters.ts";
 import type { RunEvent, RunResult, RunSample } from "../stats/result.ts";
 import { hostName, type RunSetup, runSetup } from "../stats/run_setup.ts";
 import { type Phase, type SeriesPoint, SeriesRecorder } from "../stats/series.ts";
+import { connectionLoss } from "./connection_loss.ts";
 import { workersAvailable, workersReadFlag } from "./engine_host.ts";
 import { LatencyMerge } from "./latency_merge.ts";
 import { Interrupts } from "./signals.ts";
@@ -94,7 +95,16 @@ class Run {
       observer.event({ kind: "single-thread", readFlag: workersReadFlag() });
     }
     const slices = slicePlan(threaded ? plan : { ...plan, workers: 1 }, observer.logPrefix);
-    this.#pool = new WorkerPool(slices, { threaded, latency, wake: this.#wakeup.wake });
+    const noticed = new Set<string>();
+    this.#pool = new WorkerPool(slices, {
+      threaded,
+      latency,
+      wake: this.#wakeup.wake,
+      notice: (line) => {
+        if (!noticed.has(line)) observer.event({ kind: "notice", line });
+        noticed.add(line);
+      },
+    });
   }
 
   async execute(): Promise<RunResult> {
@@ -157,7 +167,10 @@ class Run {
     await this.#wait(() => this.#pool.all("ramped"), deadline);
     if (this.#pool.ended || this.#interrupts.received || this.#pool.all("ramped")) {
       if (this.#pool.all("ramped")) {
-        this.#observer.event({ kind: "ramped", connections: plan.connections });
+        // Out of descriptors, the run goes on with the connections it could open.
+        const counters = this.#pool.counters();
+        const open = counters[C.socketErrors] > 0 ? counters[C.openOut] : plan.connections;
+        this.#observer.event({ kind: "ramped", connections: open });
       }
       return null;
     }
@@ -167,9 +180,10 @@ class Run {
   }
 
   /**
-   * As tcpkali, the steady phase counts bytes from the last published
-   * snapshot, so traffic of a short ramp-up (a WebSocket handshake) is
-   * included, and its clock from now: `-c 1 -r 10 -T 2` reports 20 messages.
+   * As tcpkali, the steady phase counts bytes from the last snapshot before
+   * every connection was started, so traffic of a short ramp-up (the
+   * WebSocket handshakes, which kali's ramp-up waits for) is included, and
+   * its clock from now: `-c 1 -r 10 -T 2` reports 20 messages.
    */
   #beginSteady(): void {
     const baseline = this.#pool.sampled;
@@ -247,6 +261,7 @@ class Run {
     const rateSearch = outcome.rateSearch ?? null;
     const from = this.#countFrom;
     const paced = plan.messageRate !== null && plan.latency.rateSearch === null;
+    const loss = connectionLoss(plan, { total: stopped.runCounters, steady: stopped.counters });
     return {
       status: pool.failure
         ? "failed"
@@ -258,6 +273,8 @@ class Run {
         ? "ramp-up-failed"
         : rateSearch && rateSearch.kind !== "found"
         ? "rate-search-failed"
+        : loss
+        ? "failed"
         : "completed",
       setup: this.#setup,
       startedAt: this.#startedAt,
@@ -278,6 +295,7 @@ class Run {
       messageStop: pool.messageStop,
       failure: pool.failure,
       parts: [],
+      connectionLoss: loss,
     };
   }
 }

@@ -18,6 +18,8 @@ export interface PoolOptions {
   latency: LatencyMerge;
   /** Called whenever something arrives that a waiting phase may look at. */
   wake(): void;
+  /** A line a worker asks to print (the run says each one once). */
+  notice(line: string): void;
 }
 
 /** The running engines and what they have reported. */
@@ -28,9 +30,11 @@ export class WorkerPool {
   /** Set when a worker's --message-stop matched (the first one wins). */
   messageStop: MessageStopHit | null = null;
   /**
-   * All workers' counters as of the latest snapshot any of them published,
-   * read at one instant for every worker, so that a connection whose ends
-   * live in different workers is counted alike on both ends.
+   * All workers' counters as of the latest snapshot any of them published
+   * before every worker had started all its connections (tcpkali's end of
+   * the ramp-up), read at one instant for every worker, so that a
+   * connection whose ends live in different workers is counted alike on
+   * both ends.
    */
   sampled: Float64Array = newCounters();
   readonly #options: PoolOptions;
@@ -84,12 +88,15 @@ export class WorkerPool {
     const latency = this.#options.latency;
     switch (message.type) {
       case "snapshot":
-        this.sampled = this.counters();
+        if (!this.all("started")) this.sampled = this.counters();
         latency.absorb(message.latency);
         return;
       case "final":
         latency.absorb(message.latency);
         break;
+      case "notice":
+        this.#options.notice(message.line);
+        return;
       case "fatal":
         this.#fail({ lines: message.lines, exitCode: message.exitCode, stdout: "" });
         return;

@@ -29,10 +29,14 @@ export const C = {
   messagesReceived: 12,
   /** Repeated messages whose first byte was written, in every mode. */
   messagesWritten: 13,
+  /** Outgoing WebSocket connections that failed before their upgrade was accepted (cumulative). */
+  upgradeFailures: 14,
+  /** Outgoing sockets that could not be created: too many open files (cumulative). */
+  socketErrors: 15,
 } as const;
 
 /** Number of counters. */
-export const COUNTER_COUNT = 14;
+export const COUNTER_COUNT = 16;
 
 /** Gauges are levels, not totals: never subtract a baseline from them. */
 export const GAUGES: readonly number[] = [C.openIn, C.openOut, C.connecting];

@@ -108,6 +108,7 @@ export function mergeResults(parts: LoadedResult[]): Merged {
     rateSearch: null,
     messageStop: null,
     failure: null,
+    connectionLoss: null,
     parts: results.flatMap(partsOf),
   };
   const reason = [...new Set(parts.flatMap((p) => p.reason))];

@@ -44,6 +44,18 @@ export type RateSearchVerdict =
   | { kind: "unstable" }
   | { kind: "timed-out" };
 
+/**
+ * Connections a run could not keep: sockets not created for want of
+ * descriptors, and WebSocket upgrades that failed (counted only when
+ * connections were missing at the end).
+ */
+export interface ConnectionLoss {
+  /** Connections the run was to keep (-c). */
+  connections: number;
+  socketErrors: number;
+  upgradeFailures: number;
+}
+
 /** How a signal ended the run. */
 export type Interrupt = "SIGINT" | "SIGTERM";
 
@@ -104,6 +116,8 @@ export interface RunResult {
   failure: RunFailure | null;
   /** The runs a merged result adds up; empty for a single run. */
   parts: ResultPart[];
+  /** Set when the run could not keep its connections (it fails, after its report). */
+  connectionLoss: ConnectionLoss | null;
 }
 
 /** A new message rate for every connection (`-r @`), and the bracket it was chosen in. */
@@ -122,6 +136,9 @@ export type RunEvent =
   | { kind: "interrupt"; signal: Interrupt }
   /** The workers were told to start; `counters` are the all-zero start, `unixMs` the wall clock. */
   | { kind: "started"; counters: Float64Array; now: number; unixMs: number }
+  /** A line a worker asked to say once per run (`Cannot create socket: …`). */
+  | { kind: "notice"; line: string }
+  /** Ramp-up is done: `connections` are open (fewer than asked when out of descriptors). */
   | { kind: "ramped"; connections: number }
   | { kind: "ramp-failed"; connections: number; seconds: number }
   /** The steady phase began; its rates count from `baseline` at `now`. */

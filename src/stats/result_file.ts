@@ -131,6 +131,7 @@ export function readResult(value: unknown, name: string): LoadedResult {
     rateSearch: null,
     messageStop: null,
     failure: null,
+    connectionLoss: null,
     parts: doc.parts,
   };
   const thresholds = doc.thresholds ?? [];

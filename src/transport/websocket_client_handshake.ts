@@ -128,23 +128,22 @@ export class UpgradeResponseReader {
       return { kind: "rejected", status: 0, reason: `bad handshake status line ${line}` };
     }
     const code = Number(status[2]);
-    if (code !== 101) {
-      const text = status[3] ? ` ${status[3]}` : "";
-      return { kind: "rejected", status: code, reason: `server answered ${code}${text}` };
-    }
+    // Every refusal names the status line received, which tells most.
+    const answered = `server answered ${JSON.stringify(head.startLine.slice(0, 80))}`;
+    if (code !== 101) return { kind: "rejected", status: code, reason: answered };
     if (!fieldTokens(head, "upgrade").includes("websocket")) {
-      return { kind: "rejected", status: code, reason: "response lacks Upgrade: websocket" };
+      return { kind: "rejected", status: code, reason: `${answered} without Upgrade: websocket` };
     }
     if (!fieldTokens(head, "connection").includes("upgrade")) {
-      return { kind: "rejected", status: code, reason: "response lacks Connection: Upgrade" };
+      return { kind: "rejected", status: code, reason: `${answered} without Connection: Upgrade` };
     }
     const accept = fieldValues(head, "sec-websocket-accept");
     if (accept.length !== 1 || accept[0] !== this.#expectedAccept) {
-      const got = accept.length === 0 ? "none" : JSON.stringify(accept.join(", "));
+      const got = accept.length === 0 ? "none" : JSON.stringify(accept.join(", ").slice(0, 80));
       return {
         kind: "rejected",
         status: code,
-        reason: `wrong Sec-WebSocket-Accept ${got}, expected ${this.#expectedAccept}`,
+        reason: `${answered} with Sec-WebSocket-Accept ${got}, expected ${this.#expectedAccept}`,
       };
     }
     return { kind: "accepted", consumed };

@@ -14,13 +14,23 @@ export interface KaliRun {
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
+/** Options of {@linkcode runKali}. */
+export interface RunOptions {
+  permissions?: string[];
+  timeoutMs?: number;
+  cwd?: string;
+  /** Run under this `ulimit -n` (open files). */
+  fileLimit?: number;
+}
+
 /** Runs `kali args…` with all permissions unless `permissions` narrows them. */
-export async function runKali(
-  args: string[],
-  options: { permissions?: string[]; timeoutMs?: number; cwd?: string } = {},
-): Promise<KaliRun> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...(options.permissions ?? ["-A"]), MAIN, ...args],
+export async function runKali(args: string[], options: RunOptions = {}): Promise<KaliRun> {
+  const deno = [Deno.execPath(), "run", ...(options.permissions ?? ["-A"]), MAIN, ...args];
+  const limited = options.fileLimit === undefined
+    ? deno
+    : ["sh", "-c", `ulimit -n ${options.fileLimit} && exec "$@"`, "sh", ...deno];
+  const child = new Deno.Command(limited[0], {
+    args: limited.slice(1),
     stdout: "piped",
     stderr: "piped",
     stdin: "null",

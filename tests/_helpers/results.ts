@@ -63,6 +63,7 @@ export function fakeResult(
     rateSearch: null,
     messageStop: null,
     failure: null,
+    connectionLoss: null,
     parts: [],
     ...overrides,
   };

@@ -119,3 +119,20 @@ Deno.test("an endless response head is rejected at the limit", () => {
   assert.equal(reader.feed(text.encode("HTTP/1.1 101 OK\r\n")).kind, "incomplete");
   assert.equal(reader.feed(text.encode(`X: ${"y".repeat(100)}`)).kind, "rejected");
 });
+
+Deno.test("a refusal names the status line received", () => {
+  const reason = (response: string) => {
+    const result = new UpgradeResponseReader().feed(text.encode(response));
+    assert.equal(result.kind, "rejected");
+    return result.kind === "rejected" ? result.reason : "";
+  };
+  assert.equal(
+    reason("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"),
+    'server answered "HTTP/1.1 200 OK"',
+  );
+  assert.equal(
+    reason(RESPONSE.replace("HSmrc0", "XSmrc0")),
+    'server answered "HTTP/1.1 101 Switching Protocols" with Sec-WebSocket-Accept ' +
+      '"XSmrc0sMlYUkAGmm5OPpG2HaGWk=", expected HSmrc0sMlYUkAGmm5OPpG2HaGWk=',
+  );
+});

@@ -82,7 +82,10 @@ Deno.test("a server that refuses the upgrade fails the connection", async () => 
       "0.5",
       `127.0.0.1:${server.addr.port}`,
     ]);
-    assert.match(run.stderr, /WebSocket handshake with .* failed: server answered 403/);
+    assert.match(
+      run.stderr,
+      /WebSocket handshake with .* failed: server answered "HTTP\/1\.1 403 Forbidden"/,
+    );
   } finally {
     await server.shutdown();
   }
