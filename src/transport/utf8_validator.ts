@@ -64,8 +64,13 @@ const HIGH_BITS = 0x80808080;
 /** Checks one message's bytes as they arrive. */
 export class Utf8Validator {
   #state = ACCEPT;
-  /** A 32-bit view of the last buffer seen (read buffers are reused). */
-  #words: Uint32Array | null = null;
+  /**
+   * The last array seen (read buffers are reused), a 32-bit view of its
+   * buffer, and its offset in that buffer: looked up once per array.
+   */
+  #bytes: Uint8Array | null = null;
+  #words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  #base = 0;
 
   /** Whether everything so far is valid UTF-8, though perhaps cut inside a character. */
   get valid(): boolean {
@@ -84,42 +89,35 @@ export class Utf8Validator {
 
   /** Checks `bytes[from, to)`; returns {@link valid}. */
   push(bytes: Uint8Array, from: number, to: number): boolean {
+    if (bytes !== this.#bytes) this.#view(bytes);
+    const words = this.#words;
+    const base = this.#base;
     let state = this.#state;
     let i = from;
     while (i < to && state !== REJECT) {
-      if (state === ACCEPT) {
-        i = this.#skipAscii(bytes, i, to);
-        if (i === to) break;
-        state = lead(bytes[i++]);
-      } else {
+      if (state !== ACCEPT) {
         state = next(state, bytes[i++]);
+        continue;
       }
+      // Between characters: skip ASCII, eight bytes at a time once aligned.
+      while (i < to && ((base + i) & 3) !== 0 && bytes[i] < 0x80) i++;
+      if (((base + i) & 3) === 0 && to - i >= 8) {
+        let w = (base + i) >>> 2;
+        const last = (base + to - 8) >>> 2;
+        while (w <= last && ((words[w] | words[w + 1]) & HIGH_BITS) === 0) w += 2;
+        i = (w << 2) - base;
+      }
+      while (i < to && bytes[i] < 0x80) i++;
+      if (i < to) state = lead(bytes[i++]);
     }
     this.#state = state;
     return state !== REJECT;
   }
 
-  /** The offset of the first byte at or after `i` that is not ASCII, or `to`. */
-  #skipAscii(bytes: Uint8Array, i: number, to: number): number {
-    while (i < to && ((bytes.byteOffset + i) & 3) !== 0) {
-      if (bytes[i] >= 0x80) return i;
-      i++;
-    }
-    if (to - i >= 8) {
-      const words = this.#wordsOf(bytes);
-      let w = (bytes.byteOffset + i) >>> 2;
-      const last = (bytes.byteOffset + to - 8) >>> 2;
-      while (w <= last && ((words[w] | words[w + 1]) & HIGH_BITS) === 0) w += 2;
-      i = (w << 2) - bytes.byteOffset;
-    }
-    while (i < to && bytes[i] < 0x80) i++;
-    return i;
-  }
-
-  #wordsOf(bytes: Uint8Array): Uint32Array {
-    const words = this.#words;
-    if (words !== null && words.buffer === bytes.buffer) return words;
+  #view(bytes: Uint8Array): void {
     const buffer = bytes.buffer;
-    return this.#words = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+    this.#bytes = bytes;
+    this.#words = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+    this.#base = bytes.byteOffset;
   }
 }
