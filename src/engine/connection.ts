@@ -325,8 +325,11 @@ export class Connection implements Wakeable {
       for (let at = 0; at < bytes.length;) {
         const n = await this.tcp.write(at === 0 ? bytes : bytes.subarray(at));
         if (counted) {
-          this.#host.counters[C.bytesSent] += n;
-          this.#host.counters[C.writes]++;
+          const counters = this.#host.counters;
+          counters[C.bytesSent] += n;
+          // Before the upgrade the one counted write is the request.
+          if (this.gate !== null && !this.gate.established) counters[C.handshakeSent] += n;
+          counters[C.writes]++;
           const now = performance.now();
           for (const tap of this.#sendTaps) tap.sent!(this, bytes, at, at + n, now);
         }
@@ -372,6 +375,9 @@ export class Connection implements Wakeable {
   #delivered(buffer: Uint8Array, n: number, now: number): void {
     const counters = this.#host.counters;
     counters[C.bytesReceived] += n;
+    // Counted with the bytes, so that a snapshot sees both or neither; the
+    // session gives back what followed the handshake in the same read.
+    if (this.gate !== null && !this.gate.established) counters[C.handshakeReceived] += n;
     counters[C.reads]++;
     const taps = this.#receiveTaps;
     for (let i = 0; i < taps.length && this.open; i++) taps[i].received!(this, buffer, n, now);

@@ -76,7 +76,6 @@ export class Engine implements ConnectionHost {
   /** When the whole share was first started (connecting or established). */
   #startedAllAt: number | null = null;
   #onRamped: () => void = () => {};
-  #onStarted: (() => void) | null = null;
   #connectPacer: Pacer | null = null;
   /** Connect allowance kept between ticks: CONNECT_BANK_MS of the rate, at least 1. */
   #connectBank = 1;
@@ -165,17 +164,14 @@ export class Engine implements ConnectionHost {
   }
 
   /**
-   * Starts accepting and connecting. `started` fires once every connection
-   * of the share was started, `ramped` once they are all up (or no more
-   * can be opened).
+   * Starts accepting and connecting; `onRamped` fires once the share is up
+   * (connected, and upgraded with --ws), or once no more can be opened.
    */
-  start(on: { started: () => void; ramped: () => void }): void {
+  start(onRamped: () => void): void {
     this.#running = true;
-    this.#onRamped = on.ramped;
-    this.#onStarted = on.started;
+    this.#onRamped = onRamped;
     for (const listener of this.#listeners) this.#acceptLoop(listener);
     if (this.#slice.connections === 0) {
-      this.#allStarted();
       this.#rampedUp();
       return;
     }
@@ -220,6 +216,8 @@ export class Engine implements ConnectionHost {
       !connection.gate.established;
     this.counters[upgrading ? C.connecting : connection.outgoing ? C.openOut : C.openIn]--;
     if (reason === "failure") this.counters[C.failures]++;
+    // Refused, timed out, reset or closed before the 101: a failed upgrade.
+    if (reason === "failure" && upgrading) this.counters[C.upgradeFailures]++;
     if (connection.outgoing) this.#reopen();
   }
 
@@ -243,33 +241,12 @@ export class Engine implements ConnectionHost {
   #connectTick(): void {
     if (!this.#running) return;
     const now = performance.now();
-    const counters = this.counters;
-    const deficit = this.#slice.connections - (counters[C.connecting] + counters[C.openOut]);
+    const deficit = this.#checkRampUp(now);
     const pacer = this.#connectPacer!;
-    // As tcpkali, ramp-up is done when, at a tick, every connection started
-    // earlier is still connecting or established (so a refused port never
-    // is). kali also waits for the connects in flight to resolve, bounded by
-    // one connect timeout, so that a connection adopted late has caught up
-    // on its owed messages before the steady phase is counted.
-    if (!this.#ramped && deficit <= 0) {
-      this.#startedAllAt ??= now;
-      const settled = counters[C.connecting] === 0 ||
-        now - this.#startedAllAt >= this.#plan.connectTimeoutMs;
-      if (settled) this.#rampedUp();
-    } else if (deficit > 0) {
-      this.#startedAllAt = null;
-      // Out of descriptors, the run goes on with the connections it has;
-      // the rest are retried at the connect rate.
-      if (!this.#ramped && this.#outOfFiles && counters[C.connecting] === 0) {
-        this.#allStarted();
-        this.#rampedUp();
-      }
-    }
     const allowed = pacer.allowance(now);
     const opening = Math.min(allowed, Math.max(0, deficit));
     for (let i = 0; i < opening; i++) this.#openOutgoing(this.#nextDestination());
     if (opening > 0) pacer.consume(opening, now);
-    if (deficit - opening <= 0) this.#allStarted();
     // Unused allowance is kept for CONNECT_BANK_MS only: a connection that
     // closes between ticks re-opens at once, yet a mass close re-opens at
     // the connect rate, never in one burst.
@@ -278,9 +255,30 @@ export class Engine implements ConnectionHost {
     this.#connectTimer = setTimeout(() => this.#connectTick(), tick);
   }
 
-  #allStarted(): void {
-    this.#onStarted?.();
-    this.#onStarted = null;
+  /**
+   * As tcpkali, ramp-up is done when every connection started earlier is
+   * still connecting or established (so a refused port never is). kali also
+   * waits for the connects (and WebSocket upgrades) in flight to resolve,
+   * bounded by one connect timeout, so that a connection adopted late has
+   * caught up on its owed messages before the steady phase is counted.
+   * Returns the connections missing.
+   */
+  #checkRampUp(now: number): number {
+    const counters = this.counters;
+    const deficit = this.#slice.connections - (counters[C.connecting] + counters[C.openOut]);
+    if (this.#ramped) return deficit;
+    if (deficit <= 0) {
+      this.#startedAllAt ??= now;
+      const settled = counters[C.connecting] === 0 ||
+        now - this.#startedAllAt >= this.#plan.connectTimeoutMs;
+      if (settled) this.#rampedUp();
+    } else {
+      this.#startedAllAt = null;
+      // Out of descriptors, the run goes on with the connections it has;
+      // the rest are retried at the connect rate.
+      if (this.#outOfFiles && counters[C.connecting] === 0) this.#rampedUp();
+    }
+    return deficit;
   }
 
   #rampedUp(): void {
@@ -482,11 +480,17 @@ export class Engine implements ConnectionHost {
     if (!connection.outgoing) return;
     this.counters[C.connecting]--;
     this.counters[C.openOut]++;
+    // The last upgrade ends the ramp-up at once: the steady phase starts
+    // before the first messages, as tcpkali's did.
+    if (this.#running) this.#checkRampUp(performance.now());
   }
 
-  handshakeFailed(connection: Connection, timedOut: boolean): void {
-    if (connection.outgoing) this.counters[C.upgradeFailures]++;
+  handshakeFailed(_connection: Connection, timedOut: boolean): void {
     if (timedOut) this.counters[C.timeouts]++;
+  }
+
+  notHandshake(bytes: number): void {
+    this.counters[C.handshakeReceived] -= bytes;
   }
 
   /** Changes every message-paced connection's rate (`-r @` search); starts a new epoch. */

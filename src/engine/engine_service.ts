@@ -54,10 +54,9 @@ export function engineService(post: (message: FromWorker) => void): EngineServic
           post({ type: "ready" });
           break;
         case "start":
-          engine!.start({
-            started: () => post({ type: "started" }),
-            ramped: () => post({ type: "ramped" }),
-          });
+          engine!.start(() =>
+            post({ type: "ramped", at: performance.timeOrigin + performance.now() })
+          );
           snapshotTimer = setInterval(postSnapshot, SNAPSHOT_MS);
           break;
         case "stop":

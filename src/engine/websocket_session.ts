@@ -57,6 +57,11 @@ export interface SessionHost {
   handshakeDone(connection: Connection): void;
   /** The handshake was refused or timed out; the session closes the connection next. */
   handshakeFailed(connection: Connection, timedOut: boolean): void;
+  /**
+   * Of a read counted as handshake bytes (all reads before the upgrade
+   * are), `bytes` were frames after it.
+   */
+  notHandshake(bytes: number): void;
 }
 
 /** Options for {@link WebSocketSession}. */
@@ -204,6 +209,9 @@ export class WebSocketSession implements StreamGate, TrafficTap {
     let from = 0;
     if (this.#state === AWAIT_RESPONSE) {
       const progress = this.#responseReader!.feed(bytes, 0, n);
+      if (progress.kind === "accepted" && progress.consumed < n) {
+        this.#host.notHandshake(n - progress.consumed);
+      }
       if (progress.kind === "incomplete") return;
       if (progress.kind === "rejected") {
         this.#host.log(1, `WebSocket handshake with ${connection.peer} failed: ${progress.reason}`);
@@ -216,6 +224,9 @@ export class WebSocketSession implements StreamGate, TrafficTap {
       connection.wake(now);
     } else if (this.#state === AWAIT_REQUEST) {
       const progress = this.#requestReader!.feed(bytes, 0, n);
+      if (progress.kind === "upgrade" && progress.consumed < n) {
+        this.#host.notHandshake(n - progress.consumed);
+      }
       if (progress.kind === "incomplete") return;
       this.#requestReader = null;
       if (progress.kind === "refuse") {

@@ -44,10 +44,11 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "fatal"; lines: string[]; exitCode: number }
   | { type: "snapshot"; latency?: LatencyDeltas }
-  /** Every connection of the share was started once (tcpkali's end of the ramp-up). */
-  | { type: "started" }
-  /** The share is up: connected (and upgraded, with --ws), or out of descriptors. */
-  | { type: "ramped" }
+  /**
+   * The share is up: connected (and upgraded, with --ws), or out of
+   * descriptors; `at` is when (performance.timeOrigin + now, in ms).
+   */
+  | { type: "ramped"; at: number }
   /** Frozen: the last latency deltas (counters are read from shared memory). */
   | { type: "final"; latency?: LatencyDeltas }
   | { type: "closed" }

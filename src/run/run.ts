@@ -7,7 +7,7 @@
  * @module
  */
 import type { RunPlan } from "../plan.ts";
-import { C, newCounters, sinceBaseline } from "../stats/counters.ts";
+import { C, newCounters, sinceBaseline, steadyBaseline } from "../stats/counters.ts";
 import type { RunEvent, RunResult, RunSample } from "../stats/result.ts";
 import { hostName, type RunSetup, runSetup } from "../stats/run_setup.ts";
 import { type Phase, type SeriesPoint, SeriesRecorder } from "../stats/series.ts";
@@ -144,6 +144,7 @@ class Run {
     this.#series.start(counters, now, this.#startedAt.getTime());
     this.#observer.event({ kind: "started", counters, now, unixMs: this.#startedAt.getTime() });
     this.#sampler = setInterval(() => this.#sample(), TICK_MS);
+    this.#pool.startSampling();
     this.#pool.send({ type: "start" });
   }
 
@@ -180,13 +181,13 @@ class Run {
   }
 
   /**
-   * As tcpkali, the steady phase counts bytes from the last snapshot before
-   * every connection was started, so traffic of a short ramp-up (the
-   * WebSocket handshakes, which kali's ramp-up waits for) is included, and
-   * its clock from now: `-c 1 -r 10 -T 2` reports 20 messages.
+   * As tcpkali, the steady phase counts bytes from the last sample before
+   * the ramp-up ended, and WebSocket handshakes (which kali's ramp-up waits
+   * for) are always included; its clock starts now: `-c 1 -r 10 -T 2`
+   * reports 20 messages.
    */
   #beginSteady(): void {
-    const baseline = this.#pool.sampled;
+    const baseline = steadyBaseline(this.#pool.rampBaseline());
     const start = performance.now();
     this.#countFrom = { baseline, since: start, phase: "steady" };
     const end = this.#plan.durationMs === null ? null : start + this.#plan.durationMs;

@@ -12,6 +12,11 @@ import type { MessageStopHit, RunFailure } from "../stats/result.ts";
 import { type EngineHandle, startInline, startWorker } from "./engine_host.ts";
 import type { LatencyMerge } from "./latency_merge.ts";
 
+/** How often the counters are sampled for the steady baseline (tcpkali: 42 ms). */
+const SAMPLE_MS = 50;
+/** Samples kept: the ramped messages arrive well within this many SAMPLE_MS. */
+const KEPT_SAMPLES = 64;
+
 /** What the pool tells its owner. */
 export interface PoolOptions {
   threaded: boolean;
@@ -29,14 +34,15 @@ export class WorkerPool {
   failure: RunFailure | null = null;
   /** Set when a worker's --message-stop matched (the first one wins). */
   messageStop: MessageStopHit | null = null;
+  /** When the last worker's share was up (performance.timeOrigin + now, ms). */
+  rampedAt = 0;
   /**
-   * All workers' counters as of the latest snapshot any of them published
-   * before every worker had started all its connections (tcpkali's end of
-   * the ramp-up), read at one instant for every worker, so that a
-   * connection whose ends live in different workers is counted alike on
-   * both ends.
+   * Every worker's counters every SAMPLE_MS since the start (the latest
+   * few), each read at one instant for every worker, so that a connection
+   * whose ends live in different workers is counted alike on both ends.
    */
-  sampled: Float64Array = newCounters();
+  readonly #samples: { at: number; counters: Float64Array }[] = [];
+  #sampler: ReturnType<typeof setInterval> | undefined;
   readonly #options: PoolOptions;
   readonly #engines: EngineHandle[] = [];
   readonly #arrived = new Map<string, Set<number>>();
@@ -67,8 +73,34 @@ export class WorkerPool {
     return mergeCounters(this.slices.map((slice) => new Float64Array(slice.counters)));
   }
 
+  /** Starts sampling the counters for {@linkcode WorkerPool.rampBaseline}. */
+  startSampling(): void {
+    this.#sampler = setInterval(() => {
+      this.#samples.push({
+        at: performance.timeOrigin + performance.now(),
+        counters: this.counters(),
+      });
+      if (this.#samples.length > KEPT_SAMPLES) this.#samples.shift();
+    }, SAMPLE_MS);
+  }
+
+  /**
+   * Every worker's counters as of the last sample before the ramp-up ended
+   * (zero for a ramp-up shorter than SAMPLE_MS), tcpkali's baseline with
+   * its granularity: traffic of a short ramp-up counts. Chosen by when the
+   * workers ramped up, not when the main thread heard it, so that what a
+   * connection writes right after is never cut off.
+   */
+  rampBaseline(): Float64Array {
+    clearInterval(this.#sampler);
+    let baseline = newCounters();
+    for (const sample of this.#samples) if (sample.at <= this.rampedAt) baseline = sample.counters;
+    return baseline;
+  }
+
   /** Ends every engine at once. */
   terminate(): void {
+    clearInterval(this.#sampler);
     this.#engines.forEach((engine) => engine.terminate());
   }
 
@@ -88,9 +120,11 @@ export class WorkerPool {
     const latency = this.#options.latency;
     switch (message.type) {
       case "snapshot":
-        if (!this.all("started")) this.sampled = this.counters();
         latency.absorb(message.latency);
         return;
+      case "ramped":
+        this.rampedAt = Math.max(this.rampedAt, message.at);
+        break;
       case "final":
         latency.absorb(message.latency);
         break;

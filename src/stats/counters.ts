@@ -33,10 +33,14 @@ export const C = {
   upgradeFailures: 14,
   /** Outgoing sockets that could not be created: too many open files (cumulative). */
   socketErrors: 15,
+  /** Of bytesSent: WebSocket upgrade requests (cumulative). */
+  handshakeSent: 16,
+  /** Of bytesReceived: WebSocket upgrade requests and responses (cumulative). */
+  handshakeReceived: 17,
 } as const;
 
 /** Number of counters. */
-export const COUNTER_COUNT = 16;
+export const COUNTER_COUNT = 18;
 
 /** Gauges are levels, not totals: never subtract a baseline from them. */
 export const GAUGES: readonly number[] = [C.openIn, C.openOut, C.connecting];
@@ -53,6 +57,18 @@ export function mergeCounters(snapshots: Iterable<Float64Array>): Float64Array {
     for (let i = 0; i < COUNTER_COUNT; i++) total[i] += snapshot[i];
   }
   return total;
+}
+
+/**
+ * A steady-phase baseline from counters taken at the end of the ramp-up,
+ * less the WebSocket handshakes in them: as in tcpkali, whose ramp-up ended
+ * before the handshakes, the report's byte totals always include them.
+ */
+export function steadyBaseline(sampled: Float64Array): Float64Array {
+  const baseline = sampled.slice();
+  baseline[C.bytesSent] -= sampled[C.handshakeSent];
+  baseline[C.bytesReceived] -= sampled[C.handshakeReceived];
+  return baseline;
 }
 
 /** `now - base` for cumulative counters; gauges keep their `now` level. */
