@@ -179,22 +179,36 @@ function overlapWarnings(parts: LoadedResult[]): string[] {
   ];
 }
 
-/** Warnings when shards of one load are missing or repeated. */
+/**
+ * Warnings unless the results are each shard of one set exactly once
+ * (`--shard I/N`, I from 0): which shard is missing, which appears more
+ * than once, and results of other sets or of no set among them.
+ */
 function shardWarnings(parts: ResultPart[]): string[] {
   const shards = parts.flatMap((p) => p.shard ? [p.shard] : []);
   if (shards.length === 0) return [];
-  const count = Math.max(...shards.map((s) => s.count));
-  const seen = shards.map((s) => s.index);
-  const repeated = [...new Set(seen.filter((i, n) => seen.indexOf(i) !== n))];
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.includes(i));
+  const warn = (what: string) => `kali merge: WARNING: ${what}`;
   const lines: string[] = [];
-  if (repeated.length > 0) {
-    lines.push(
-      `kali merge: WARNING: shard ${repeated.join(", ")} of ${count} appears more than once`,
-    );
-  }
-  if (missing.length > 0) {
-    lines.push(`kali merge: WARNING: shard ${missing.join(", ")} of ${count} is missing`);
+  const whole = parts.length - shards.length;
+  if (whole > 0) lines.push(warn(`${whole} of the results ran the whole load, not a shard`));
+  const counts = [...new Set(shards.map((s) => s.count))].sort((a, b) => a - b);
+  if (counts.length > 1) lines.push(warn(`the shards come from sets of ${counts.join(", ")}`));
+  for (const count of counts) {
+    const seen = shards.filter((s) => s.count === count).map((s) => s.index);
+    const repeated = [...new Set(seen.filter((i, n) => seen.indexOf(i) !== n))];
+    const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.includes(i));
+    const say = (indices: number[], one: string, many: string) =>
+      warn(
+        `${indices.length === 1 ? "shard" : "shards"} ${indices.join(", ")} of ${count} ${
+          indices.length === 1 ? one : many
+        }`,
+      );
+    if (repeated.length > 0) {
+      lines.push(
+        say(repeated.sort((a, b) => a - b), "appears more than once", "appear more than once"),
+      );
+    }
+    if (missing.length > 0) lines.push(say(missing, "is missing", "are missing"));
   }
   return lines;
 }

@@ -146,6 +146,33 @@ Deno.test("merge warns when a result overlaps no other in time, and about missin
   assert.deepEqual(merged.warnings, [
     "kali merge: WARNING: c.json overlaps no other result in time: rates are over the whole span, gaps included",
     "kali merge: WARNING: shard 1 of 3 appears more than once",
-    "kali merge: WARNING: shard 3 of 3 is missing",
+    "kali merge: WARNING: shard 0 of 3 is missing",
+  ]);
+});
+
+Deno.test("merge checks it got each shard of a set exactly once (indices from 0)", () => {
+  const part = (shard: { index: number; count: number } | null) => {
+    const r = fakeResult({ startedAt: new Date(START), countedFrom: new Date(START) });
+    r.setup = { ...r.setup, shard };
+    return r;
+  };
+  const warnings = (shards: ({ index: number; count: number } | null)[]) =>
+    mergeResults(shards.map((s, i) => viaFile(part(s), `${i}.json`))).warnings;
+  const of = (count: number, ...indices: number[]) => indices.map((index) => ({ index, count }));
+  // Each of 0..N-1 once: nothing to say, whatever the order.
+  assert.deepEqual(warnings(of(3, 2, 0, 1)), []);
+  assert.deepEqual(warnings(of(1, 0)), []);
+  // Unsharded results: no shard set to check.
+  assert.deepEqual(warnings([null, null]), []);
+  assert.deepEqual(warnings(of(4, 0, 3)), ["kali merge: WARNING: shards 1, 2 of 4 are missing"]);
+  assert.deepEqual(warnings(of(3, 0, 1, 2, 2, 1, 2)), [
+    "kali merge: WARNING: shards 1, 2 of 3 appear more than once",
+  ]);
+  assert.deepEqual(warnings([...of(2, 0, 1), ...of(3, 0, 1, 2)]), [
+    "kali merge: WARNING: the shards come from sets of 2, 3",
+  ]);
+  assert.deepEqual(warnings([...of(2, 1), null]), [
+    "kali merge: WARNING: 1 of the results ran the whole load, not a shard",
+    "kali merge: WARNING: shard 0 of 2 is missing",
   ]);
 });
