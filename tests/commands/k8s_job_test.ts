@@ -11,7 +11,8 @@ import type { IJob } from "kubernetes-models/batch/v1/Job";
 import { main } from "../../main.ts";
 import { parseArgs } from "../../src/cli/options.ts";
 import type { JobManifest } from "../../src/kube/job_manifest.ts";
-import { DEFAULT_IMAGE } from "../../src/kube/job_manifest.ts";
+import { DEFAULT_IMAGE, IMAGE_REPOSITORY, IMAGE_USER } from "../../src/kube/job_manifest.ts";
+import { VERSION } from "../../src/shared/version.ts";
 
 /**
  * Compile-time check that kali's manifest type names only fields the
@@ -237,4 +238,30 @@ Deno.test("kali help k8s-job and k8s-job --help print its usage, exit 0", async 
   out = "";
   await main(["help"], io);
   assert.match(out, /^ {2}k8s-job {2}print a Kubernetes Job/m);
+});
+
+Deno.test("the default image is what the Dockerfile builds and the release workflow pushes", () => {
+  const read = (path: string) => Deno.readTextFileSync(new URL(`../../${path}`, import.meta.url));
+  const workflow = read(".github/workflows/release.yml");
+  const dockerfile = read("Dockerfile");
+  const [repository, tag] = DEFAULT_IMAGE.split(/:(?=[^:]*$)/);
+  assert.equal(repository, IMAGE_REPOSITORY);
+  assert.match(
+    workflow,
+    new RegExp(`^ {2}IMAGE: ${IMAGE_REPOSITORY.replaceAll(".", "\\.")}$`, "m"),
+  );
+  // Tagged with kali's version, read from the file VERSION comes from.
+  assert.equal(tag, VERSION);
+  assert.match(workflow, /src\/shared\/version\.ts/);
+  assert.match(
+    workflow,
+    /tags: \$\{\{ env\.IMAGE \}\}:\$\{\{ steps\.version\.outputs\.version \}\}/,
+  );
+  // The pod's securityContext runs as the image's user.
+  assert.match(dockerfile, new RegExp(`^USER ${IMAGE_USER}:${IMAGE_USER}$`, "m"));
+  assert.match(dockerfile, /^ENTRYPOINT \["\/usr\/local\/bin\/kali"\]$/m);
+  // The Deno version comes from scripts/deno, its one pin.
+  assert.match(dockerfile, /^ARG DENO_VERSION$/m);
+  assert.match(read("scripts/deno"), /^DENO_VERSION=\d+\.\d+\.\d+$/m);
+  assert.match(workflow, /sed -n 's\/\^DENO_VERSION=\/\/p' scripts\/deno/);
 });
