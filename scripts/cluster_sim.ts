@@ -72,6 +72,11 @@ export class Cluster {
   #made: string[] = [];
   /** Every process started inside the namespaces, until it is killed or ends. */
   readonly children = new Set<Deno.ChildProcess>();
+  #teardown: Promise<void> | null = null;
+  /** Set once the teardown began: nothing more is started. */
+  get tornDown(): boolean {
+    return this.#teardown !== null;
+  }
 
   constructor(shards: number) {
     this.shards = Array.from({ length: shards }, (_, i) => `${PREFIX}-${i}`);
@@ -102,20 +107,34 @@ export class Cluster {
   }
 
   async #add(ns: string): Promise<void> {
+    if (this.tornDown) throw new Error("torn down");
     await sh(["ip", "netns", "add", ns]);
+    if (this.tornDown) {
+      // A signal came while it was made: the teardown has already taken its list.
+      await sh(["ip", "netns", "delete", ns]);
+      throw new Error("torn down");
+    }
     this.#made.push(ns);
   }
 
   /** `kali args` inside namespace `ns`, killed at the teardown if still running. */
   spawn(ns: string, args: string[], cwd: string): Deno.ChildProcess {
+    if (this.tornDown) throw new Error("torn down");
     const child = kaliIn(ns, args, false, cwd);
     this.children.add(child);
     child.status.then(() => this.children.delete(child));
     return child;
   }
 
-  /** Kills what still runs, then deletes every namespace made (veths and bridge go with them). */
-  async destroy(): Promise<void> {
+  /**
+   * Kills what still runs, then deletes every namespace made (veths and
+   * bridge go with them). Once: a signal and the normal end share it.
+   */
+  destroy(): Promise<void> {
+    return this.#teardown ??= this.#destroy();
+  }
+
+  async #destroy(): Promise<void> {
     for (const child of this.children) {
       try {
         child.kill("SIGKILL");
@@ -209,11 +228,12 @@ async function sinkArgs(o: SimOptions): Promise<string[]> {
 }
 
 /** Waits until the sink accepts connections inside its namespace. */
-async function serverReady(ns: string, port: number, server: Promise<Finished>): Promise<void> {
+async function serverReady(cluster: Cluster, port: number, server: Promise<Finished>) {
+  const ns = cluster.server;
   let exited: Finished | null = null;
   server.then((f) => exited = f);
   const deadline = Date.now() + 30000;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !cluster.tornDown) {
     if (exited) throw new Error(`the sink exited: ${(exited as Finished).stderr.trim()}`);
     const probe = await new Deno.Command("ip", {
       args: ["netns", "exec", ns, "bash", "-c", `exec 3<>/dev/tcp/${SERVER_ADDRESS}/${port}`],
@@ -240,7 +260,7 @@ async function runShards(cluster: Cluster, o: SimOptions, out: string): Promise<
   const server = cluster.spawn(cluster.server, await sinkArgs(o), out);
   const serverDone = finish(server, 24 * 3600 * 1000);
   try {
-    await serverReady(cluster.server, o.port, serverDone);
+    await serverReady(cluster, o.port, serverDone);
     const startAt = Date.now() + o.startInMs;
     console.error(`cluster_sim: ${o.shards} shards start at ${new Date(startAt).toISOString()}`);
     const shards = cluster.shards.map((ns, i) =>
@@ -275,10 +295,11 @@ export async function simulate(o: SimOptions): Promise<number> {
   const cluster = new Cluster(o.shards);
   const out = o.out ?? Deno.makeTempDirSync({ prefix: "kali-cluster-" });
   Deno.mkdirSync(out, { recursive: true });
-  const onSignal = (signal: Deno.Signal) => async () => {
+  let signalled: number | null = null;
+  const onSignal = (signal: Deno.Signal) => () => {
     console.error(`cluster_sim: ${signal}: tearing down`);
-    await cluster.destroy();
-    Deno.exit(signal === "SIGINT" ? 130 : 143);
+    signalled ??= signal === "SIGINT" ? 130 : 143;
+    cluster.destroy(); // the run below sees its processes die and ends with `signalled`
   };
   const handlers = (["SIGINT", "SIGTERM"] as const).map((s) => [s, onSignal(s)] as const);
   for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
@@ -286,6 +307,7 @@ export async function simulate(o: SimOptions): Promise<number> {
     await sweepStale();
     await cluster.create();
     const results = await runShards(cluster, o, out);
+    if (signalled !== null) return signalled;
     const failed = results.findIndex((r) => r.code !== 0);
     if (failed >= 0) {
       console.error(`cluster_sim: shard ${failed} exited ${results[failed].code}: see ${out}`);
@@ -297,8 +319,8 @@ export async function simulate(o: SimOptions): Promise<number> {
     console.error(`cluster_sim: results in ${out}`);
     return merged.code;
   } catch (error) {
-    console.error(`cluster_sim: ${(error as Error).message}`);
-    return 1;
+    if (signalled === null) console.error(`cluster_sim: ${(error as Error).message}`);
+    return signalled ?? 1;
   } finally {
     await cluster.destroy();
     for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
