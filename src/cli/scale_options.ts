@@ -93,8 +93,9 @@ export interface ShardLoad {
 /**
  * The part of the load this process runs: the whole of it unsharded, else
  * its share. Every load figure that adds up across processes is scaled
- * here and nowhere else; per-connection figures (-r, bandwidths, content)
- * and the listener (-l) are the same in every shard.
+ * here (and stage targets by {@linkcode shardStages}) and nowhere else;
+ * per-connection figures (-r, bandwidths, content) and the listener (-l)
+ * are the same in every shard.
  */
 export function shardLoad(load: ShardLoad, shard: Shard | null): ShardLoad {
   if (shard === null) return load;
@@ -102,4 +103,18 @@ export function shardLoad(load: ShardLoad, shard: Shard | null): ShardLoad {
     connections: shardShare(load.connections, shard),
     connectRate: shardRate(load.connectRate, load.connections, shard),
   };
+}
+
+/**
+ * A staged load's targets, scaled as {@linkcode shardLoad} scales the
+ * load: each stage's connection target becomes the shard's share of it
+ * (per-connection targets such as a message rate stay whole). Null stays
+ * null; unsharded, the stages are returned as they are.
+ */
+export function shardStages<S extends { connections: number }>(
+  stages: S[] | null,
+  shard: Shard | null,
+): S[] | null {
+  if (stages === null || shard === null) return stages;
+  return stages.map((stage) => ({ ...stage, connections: shardShare(stage.connections, shard) }));
 }

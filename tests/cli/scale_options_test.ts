@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { buildPlan } from "../../src/cli/build_plan.ts";
 import { parseArgs } from "../../src/cli/options.ts";
-import { parseShard, parseStartAt, shardLoad } from "../../src/cli/scale_options.ts";
+import { parseShard, parseStartAt, shardLoad, shardStages } from "../../src/cli/scale_options.ts";
 import { UsageError } from "../../src/errors.ts";
 import type { RunPlan } from "../../src/plan.ts";
 
@@ -96,4 +96,21 @@ Deno.test("-l is not sharded: every shard listens on the same address", async ()
   const p = await plan("-l", "127.0.0.1:12345", "--shard", "1/2");
   assert.equal(p.listen.length, 1);
   assert.equal(p.connections, 0);
+});
+
+Deno.test("stage targets are scaled as the load: each stage's connections shared out", () => {
+  const stages = [
+    { durationMs: 1000, connections: 100, messageRate: 10, label: "1s:c=100" },
+    { durationMs: 2000, connections: 7, messageRate: 50, label: "2s:c=7" },
+  ];
+  assert.equal(shardStages(stages, null), stages);
+  assert.equal(shardStages(null, { index: 0, count: 3 }), null);
+  const parts = [0, 1, 2].map((index) => shardStages(stages, { index, count: 3 })!);
+  assert.deepEqual(parts.map((p) => p.map((s) => s.connections)), [[34, 3], [33, 2], [33, 2]]);
+  for (const part of parts) {
+    assert.deepEqual(part.map((s) => [s.durationMs, s.messageRate, s.label]), [
+      [1000, 10, "1s:c=100"],
+      [2000, 50, "2s:c=7"],
+    ]);
+  }
 });
