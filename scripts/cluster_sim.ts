@@ -332,7 +332,7 @@ export function parseSimArgs(args: string[]): SimOptions {
   const o: SimOptions = {
     shards: 3,
     port: 9000,
-    startInMs: 5000,
+    startInMs: 10000,
     timeoutMs: 120000,
     serverArgs: [],
     runArgs: [],
