@@ -97,22 +97,27 @@ function parseOwnOptions(own: string[]): JobRequest | null {
   return request;
 }
 
+/** The options the manifest adds to every pod's run. */
+const SET_BY_MANIFEST = ["--shard", "--start-at", "--json"] as const;
+
 /**
  * The run options must make a finite client run that the manifest can
- * extend: the manifest sets --shard, --start-at and --json itself.
- * Returns warnings for what runs but is likely a mistake.
+ * extend: the manifest sets --shard, --start-at and --json itself, and
+ * Kubernetes args are text. Returns warnings for what runs but is likely
+ * a mistake: a loopback destination, a file the pods must have too.
  */
 function checkRunOptions(runArgs: string[]): string[] {
+  if (runArgs.some((arg) => arg.includes("\uFFFD"))) {
+    throw new UsageError(
+      "k8s-job: Kubernetes args are UTF-8 text; write other bytes as \\xHH with -e",
+    );
+  }
   const parsed = parseArgs(runArgs);
   if (parsed.kind === "exit") throw new UsageError("k8s-job: RUN-OPTIONS must make a run");
   const o = parsed.options;
-  for (
-    const [option, set] of [["--shard", o.shard], ["--start-at", o.startAtMs], [
-      "--json",
-      o.jsonFile,
-    ]]
-  ) {
-    if (set !== null) {
+  const given = { "--shard": o.shard, "--start-at": o.startAtMs, "--json": o.jsonFile };
+  for (const option of SET_BY_MANIFEST) {
+    if (given[option] !== null) {
       throw new UsageError(
         `k8s-job: ${option} is set by the manifest; leave it out of RUN-OPTIONS`,
       );
@@ -124,9 +129,13 @@ function checkRunOptions(runArgs: string[]): string[] {
   if (o.duration === null) {
     throw new UsageError("k8s-job: -T -1 never ends, so the Job would never complete");
   }
-  return o.destinations
+  const loopback = o.destinations
     .filter((d) => /^(127\.|localhost$|::1$)/.test(splitOperand(d).host))
     .map((d) => `WARNING: ${d} is each pod itself, not a server in the cluster`);
+  // A content file's origin is its name; options' origins are the option (`--message`).
+  const files = o.content.filter((c) => !c.origin.startsWith("-"))
+    .map((c) => `WARNING: ${c.origin} is read in each pod: the image must hold it (or mount it)`);
+  return [...loopback, ...files];
 }
 
 /** Prints the Job manifest; resolves to the exit code. */

@@ -202,6 +202,7 @@ Deno.test("k8s-job refuses what cannot make a sharded Job, with one line", async
     [["--shards", "2", "--", "-c", "10"], /name no destination/],
     [["--shards", "2", "--", "-T", "-1", ...RUN], /never ends/],
     [["--shards", "2", "--", "--bogus", ...RUN], /unrecognized option '--bogus'/],
+    [["--shards", "2", "--", "-m", "\uFFFD", ...RUN], /Kubernetes args are UTF-8 text/],
   ];
   for (const [args, message] of cases) {
     const printed = await k8sJob(...args);
@@ -216,6 +217,20 @@ Deno.test("a loopback destination is each pod itself: a warning, the manifest st
   assert.equal(printed.code, 0);
   assert.match(printed.stderr, /^WARNING: 127\.0\.0\.1:80 is each pod itself/m);
   assert.match(printed.stderr, /^WARNING: \[::1\]:80 is each pod itself/m);
+});
+
+Deno.test("a content file must be in the pods too: a warning, the manifest still printed", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const file = `${dir}/request.txt`;
+    Deno.writeTextFileSync(file, "GET / HTTP/1.0\r\n\r\n");
+    const printed = await k8sJob("--shards", "2", "--", "-f", file, "-c", "4", "lb:80");
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.match(printed.stderr, new RegExp(`^WARNING: ${file} is read in each pod`, "m"));
+    assert.match(printed.stdout, /^kind: Job$/m);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
 
 Deno.test("kali help k8s-job and k8s-job --help print its usage, exit 0", async () => {
