@@ -246,7 +246,7 @@ async function serverReady(cluster: Cluster, port: number, server: Promise<Finis
   throw new Error(`the sink did not listen on ${SERVER_ADDRESS}:${port} within 30 s`);
 }
 
-/** Feeds the shards' JSON to `kali merge - --json -`, as `kubectl logs … | kali merge -` would. */
+/** Feeds the shards' logs to `kali merge - --json -`, as `kubectl logs … | kali merge -` would. */
 async function merge(input: string): Promise<Finished> {
   const child = kaliIn(null, ["merge", "-", "--json", "-"], true);
   const writer = child.stdin.getWriter();
@@ -313,7 +313,8 @@ export async function simulate(o: SimOptions): Promise<number> {
       console.error(`cluster_sim: shard ${failed} exited ${results[failed].code}: see ${out}`);
       return 1;
     }
-    const merged = await merge(results.map((r) => r.stdout).join(""));
+    // As `kubectl logs -l job-name=…` gives them: each pod's stderr and stdout, one pod after another.
+    const merged = await merge(results.map((r) => r.stderr + r.stdout).join(""));
     Deno.writeTextFileSync(`${out}/merged.json`, merged.stdout);
     Deno.writeTextFileSync(`${out}/merge.stderr`, merged.stderr);
     console.error(`cluster_sim: results in ${out}`);

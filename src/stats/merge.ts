@@ -21,7 +21,10 @@ import { mergeSeries } from "./series_merge.ts";
 export interface Merged {
   result: RunResult;
   reason: string[];
-  /** Lines to warn with (time ranges that do not overlap, shards missing or repeated). */
+  /**
+   * Lines for stderr: warnings (time ranges that do not overlap, shards
+   * missing or repeated, late starts) and how far apart scheduled starts were.
+   */
   warnings: string[];
 }
 
@@ -111,7 +114,12 @@ export function mergeResults(parts: LoadedResult[]): Merged {
     parts: results.flatMap(partsOf),
   };
   const reason = [...new Set(parts.flatMap((p) => p.reason))];
-  return { result, reason, warnings: [...overlapWarnings(parts), ...shardWarnings(result.parts)] };
+  const warnings = [
+    ...overlapWarnings(parts),
+    ...shardWarnings(result.parts),
+    ...startLines(parts),
+  ];
+  return { result, reason, warnings };
 }
 
 function mergedAsk(results: RunResult[]): AskedLoad {
@@ -159,6 +167,32 @@ function spanOf(
   const start = Math.min(...spans.map(([from]) => from.getTime()));
   const end = Math.max(...spans.map(([from, seconds]) => from.getTime() + seconds * 1000));
   return { from: new Date(start), seconds: (end - start) / 1000 };
+}
+
+/** A scheduled start (`--start-at`) later than this is a late one: more than timer jitter. */
+const LATE_START_MS = 50;
+
+/**
+ * Scheduled starts (`--start-at`): a warning for each run that started
+ * late (its instant had passed, or it was slow to get ready), then how far
+ * apart the runs' actual starts were.
+ */
+function startLines(parts: LoadedResult[]): string[] {
+  const scheduled = parts.filter((p) => p.result.startAt !== null && p.result.startedAt !== null);
+  const lines = scheduled
+    .filter((p) => (p.result.startLatenessMs ?? 0) > LATE_START_MS)
+    .map((p) => {
+      const shard = p.result.setup.shard;
+      const which = shard ? `${p.name} (shard ${shard.index} of ${shard.count})` : p.name;
+      const late = (p.result.startLatenessMs! / 1000).toFixed(3);
+      return `kali merge: WARNING: ${which} started ${late} s after its --start-at`;
+    });
+  if (scheduled.length > 1) {
+    const starts = scheduled.map((p) => p.result.startedAt!.getTime());
+    const spread = Math.max(...starts) - Math.min(...starts);
+    lines.push(`kali merge: the ${scheduled.length} scheduled runs started within ${spread} ms`);
+  }
+  return lines;
 }
 
 /** A warning when some part's reported span overlaps no other part's. */

@@ -176,3 +176,25 @@ Deno.test("merge checks it got each shard of a set exactly once (indices from 0)
     "kali merge: WARNING: shard 0 of 2 is missing",
   ]);
 });
+
+Deno.test("merge says how far apart scheduled runs started, and which started late", () => {
+  const at = new Date(START);
+  const part = (index: number, lateMs: number) => {
+    const started = new Date(START + lateMs);
+    const r = fakeResult({ startedAt: started, countedFrom: started });
+    r.setup = { ...r.setup, shard: { index, count: 3 } };
+    return { ...r, startAt: at, startLatenessMs: lateMs };
+  };
+  const merged = mergeResults([
+    viaFile(part(0, 2), "a.json"),
+    viaFile(part(1, 9), "b.json"),
+    viaFile(part(2, 1500), "c.json"),
+  ]);
+  assert.deepEqual(merged.warnings, [
+    "kali merge: WARNING: c.json (shard 2 of 3) started 1.500 s after its --start-at",
+    "kali merge: the 3 scheduled runs started within 1498 ms",
+  ]);
+  // Runs started at once (no --start-at): nothing said about their starts.
+  const plain = fakeResult({ startedAt: at, countedFrom: at });
+  assert.deepEqual(mergeResults([viaFile(plain, "x"), viaFile(plain, "y")]).warnings, []);
+});

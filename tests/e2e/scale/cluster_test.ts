@@ -91,6 +91,12 @@ Deno.test({
       assert.ok(spread < 50, `start spread ${spread} ms: ${shards.map((s) => s.startedAt)}`);
       shards.forEach((s) => assert.equal(s.startAt, shards[0].startAt));
 
+      // The merge got each shard once (no warning) and says how far apart they started.
+      const mergeSaid = Deno.readTextFileSync(`${out}/merge.stderr`);
+      assert.doesNotMatch(mergeSaid, /WARNING/, mergeSaid);
+      assert.match(mergeSaid, /^kali merge: the 3 scheduled runs started within \d+ ms$/m);
+      assert.deepEqual(merged.parts.map((p: Json) => p.shard), shards.map((s) => s.shard));
+
       // Every connection's first message named its uid: 1..C, each exactly once.
       const sink = Deno.readTextFileSync(`${out}/server.stderr`);
       const uids = [...sink.matchAll(/U(\d+)\./g)].map((m) => Number(m[1]));
