@@ -1,12 +1,13 @@
 /**
  * kali: a fast TCP and WebSocket load generator and sink, tcpkali-compatible.
  * The command tree: `kali [run] [options] host:port...` (tcpkali's command
- * line), `kali merge`, `kali report`, `kali help`; each command is one
- * module under src/commands/.
+ * line), `kali merge`, `kali report`, `kali help`, `kali k8s-job`; each
+ * command is one module under src/commands/.
  *
  * @module
  */
 import { helpCommand } from "./src/commands/help.ts";
+import { k8sJobCommand } from "./src/commands/k8s_job.ts";
 import { mergeCommand } from "./src/commands/merge.ts";
 import { reportCommand } from "./src/commands/report.ts";
 import { runCommand } from "./src/commands/run.ts";
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (args: string[], io: Terminal) => number | Promis
   merge: mergeCommand,
   report: reportCommand,
   help: helpCommand,
+  "k8s-job": k8sJobCommand,
 };
 
 /** Runs kali with `args`; resolves to the exit code. */

@@ -6,6 +6,7 @@
  */
 import type { CompiledContent, ConnectionLiteral } from "./content/template.ts";
 import type { ListenerCertificate } from "./transport/tls.ts";
+import type { Shard } from "./shared/shard.ts";
 
 /** One resolved destination address. */
 export interface Destination {
@@ -82,15 +83,17 @@ export interface RunPlan {
   outputs: OutputsPlan;
   /** Latency measurements and the `-r @` rate search. */
   latency: LatencyPlan;
-  /** This run's part of a load shared by several runs; absent or null: the whole load. */
-  shard?: ShardPlan | null;
+  /**
+   * `--shard I/N`: this process runs its share of a test split over N
+   * (`connections` and `connectRate` are already the share); null: the whole.
+   */
+  shard: Shard | null;
+  /** `--start-at`: start ramping up at this wall-clock instant (Unix epoch ms); null: at once. */
+  startAtMs: number | null;
 }
 
-/** One part of a load shared by `count` runs (`index` from 1). */
-export interface ShardPlan {
-  index: number;
-  count: number;
-}
+/** One part of a load shared by `count` runs (`--shard I/N`: index from 0). */
+export type ShardPlan = Shard;
 
 /** One requested percentile. */
 export interface Percentile {

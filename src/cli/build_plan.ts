@@ -28,6 +28,7 @@ import {
 import type { PlanOutput } from "./plan_output.ts";
 import type { RawOptions } from "./raw_options.ts";
 import { splitOperand } from "./resolve.ts";
+import { shardLoad } from "./scale_options.ts";
 import { cpuCount } from "./system_limits.ts";
 
 /** tcpkali's default worker count: one per connection up to the CPU count, else the CPUs. */
@@ -47,9 +48,12 @@ export async function buildPlan(
   const tls = tlsPlan(o);
   requireTarget(o, program);
   const hasTarget = o.destinations.length > 0;
+  // The whole test's figures; `share` is what this process runs of it (--shard).
   const connections = hasTarget ? o.connections : 0;
-  const workers = o.workers ?? defaultWorkers(connections, o.listenPort !== null, cpuCount());
-  limitWarnings(o, { connections, workers }, out);
+  const share = shardLoad({ connections, connectRate: o.connectRate }, o.shard);
+  const workers = o.workers ??
+    defaultWorkers(share.connections, o.listenPort !== null, cpuCount());
+  limitWarnings(o, { connections: share.connections, workers }, out);
   const destinations = await resolveDestinations(o.destinations, out, program);
   const sources = await sourceAddresses(o, destinations, out);
   const listen = await resolveListenAddresses(o.listenPort, out);
@@ -71,8 +75,8 @@ export async function buildPlan(
     destinations,
     listen,
     listenMode: o.listenMode,
-    connections,
-    connectRate: o.connectRate,
+    connections: share.connections,
+    connectRate: share.connectRate,
     connectTimeoutMs: o.connectTimeout * 1000,
     channelLifetimeMs: o.channelLifetime === null ? null : o.channelLifetime * 1000,
     durationMs: o.duration === null ? null : o.duration * 1000,
@@ -88,6 +92,8 @@ export async function buildPlan(
     tls,
     outputs: outputsPlan(o, { sourceAddresses: sources, statsd }),
     latency,
+    shard: o.shard,
+    startAtMs: o.startAtMs,
   };
 }
 

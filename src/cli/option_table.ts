@@ -44,6 +44,7 @@ import {
 } from "./option_readers.ts";
 import { DEFAULT_PERCENTILES } from "./percentiles.ts";
 import { parseThreshold } from "./thresholds.ts";
+import { parseShard, parseStartAt } from "./scale_options.ts";
 
 /** One line of a help screen: flags on the left, text in the second column. */
 export interface HelpRow {
@@ -642,6 +643,28 @@ const OTHER: OptionSpec[] = [
       ["--threshold <expr>"],
       "",
       'kali extension: exit 99 after the report unless it holds, e.g. `"message.p99 < 5ms"` (repeatable; see Results)',
+    ),
+  },
+  {
+    long: "shard",
+    value: "<I/N>",
+    read: (s, v) => s.options.shard = parseShard(v),
+    help: line("--shard <I/N>", "Run part I (0..N-1) of a test split over N (kali extension)"),
+    readme: row(
+      ["--shard <I/N>"],
+      "",
+      "kali extension: run part I (from 0) of a test split over N runs ([Kubernetes](docs/kubernetes.md))",
+    ),
+  },
+  {
+    long: "start-at",
+    value: "<when>",
+    read: (s, v) => s.options.startAtMs = parseStartAt(v),
+    help: line("--start-at <when>", "Start at an RFC 3339 or epoch-ms instant (kali extension)"),
+    readme: row(
+      ["--start-at <when>"],
+      "",
+      "kali extension: get ready, then start at this instant (RFC 3339, epoch ms); late: at once, lateness recorded",
     ),
   },
 ];

@@ -8,6 +8,7 @@ import type { ContentArg } from "../content/types.ts";
 import type { Threshold } from "../plan.ts";
 import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from "../transport/tls.ts";
 import { defaultLatencyOptions, type LatencyOptions } from "./latency_options.ts";
+import type { Shard } from "../shared/shard.ts";
 
 /** Everything the command line says, validated per option. */
 export interface RawOptions {
@@ -64,6 +65,10 @@ export interface RawOptions {
   htmlFile: string | null;
   /** --threshold EXPR (kali extension, repeatable), parsed. */
   thresholds: Threshold[];
+  /** --shard I/N (kali extension); null: the whole test. */
+  shard: Shard | null;
+  /** --start-at (kali extension): Unix epoch ms; null: start at once. */
+  startAtMs: number | null;
   /** The arguments as given (without the program name), for the JSON result. */
   argv: string[];
 }
@@ -128,6 +133,8 @@ export function defaultRawOptions(): RawOptions {
     hdrLogFile: null,
     htmlFile: null,
     thresholds: [],
+    shard: null,
+    startAtMs: null,
     argv: [],
   };
 }

@@ -8,6 +8,7 @@ import { THRESHOLD_METRICS } from "../cli/thresholds.ts";
 import { EXIT, UsageError } from "../errors.ts";
 import { MERGE_USAGE } from "./merge.ts";
 import { REPORT_USAGE } from "./report.ts";
+import { K8S_JOB_USAGE } from "./k8s_job.ts";
 import type { Terminal } from "./terminal.ts";
 
 /** The command tree's one-line summaries, in the order `kali help` lists them. */
@@ -16,6 +17,7 @@ export const COMMAND_SUMMARIES: Record<string, string> = {
   merge: "add up results of several runs (shards on many machines) into the result of the whole",
   report: "render a result file again: its report, a web page (--html), an interval log",
   help: "show this help, or a command's: `kali help run`",
+  "k8s-job": "print a Kubernetes Job that runs a test in N shards: `kali help k8s-job`",
 };
 
 const RESULT_OPTIONS =
@@ -28,8 +30,8 @@ const RESULT_OPTIONS =
                      metrics: ${THRESHOLD_METRICS}
 `;
 
-/** The help of the result commands. */
-const RESULT_HELP: Record<string, string> = {
+/** The help of the commands with their own options; the others show `run`'s. */
+const COMMAND_HELP: Record<string, string> = {
   merge: `${MERGE_USAGE}
 Adds up results of runs that shared one load: counters summed, histograms added
 bucket by bucket (percentiles of the whole, never averaged), per-second series
@@ -39,6 +41,7 @@ ${RESULT_OPTIONS}`,
 Prints a result file's report and renders it again; its thresholds' outcomes, or
 those of --threshold given here, decide the exit code (99 if one fails).
 ${RESULT_OPTIONS}`,
+  "k8s-job": K8S_JOB_USAGE,
 };
 
 function overview(program: string): string {
@@ -58,6 +61,6 @@ export function helpCommand(args: string[], io: Terminal, program = "kali"): num
   }
   const parsed = parseArgs(["--help"], program);
   const runHelp = parsed.kind === "exit" ? parsed.stdout : "";
-  io.stdout(topic === undefined ? overview(program) + runHelp : RESULT_HELP[topic] ?? runHelp);
+  io.stdout(topic === undefined ? overview(program) + runHelp : COMMAND_HELP[topic] ?? runHelp);
   return EXIT.ok;
 }

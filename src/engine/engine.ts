@@ -6,6 +6,7 @@
  * @module
  */
 import { formatAddress } from "../shared/address.ts";
+import { shardUid } from "../shared/shard.ts";
 import { EXIT, outOfFilesError, strerror, UsageError } from "../errors.ts";
 import { type ContentFactory, contentFactory } from "../content/template.ts";
 import type { Destination, RunPlan } from "../plan.ts";
@@ -431,7 +432,8 @@ export class Engine implements ConnectionHost {
     const request = outgoing ? this.#upgradeRequest : null;
     const needsUid = (content?.needsUid ?? false) || (request?.needsUid ?? false) ||
       this.latency.markerNeedsUid;
-    const uid = needsUid ? Atomics.add(this.#uids, 0, 1) + 1 : 0;
+    // Dealt round robin over shards: the shards' uids are disjoint (src/shared/shard.ts).
+    const uid = needsUid ? shardUid(Atomics.add(this.#uids, 0, 1), plan.shard) : 0;
     const source = content ? content.forConnection(uid) : null;
     const taps = this.#tapsFor(outgoing);
     taps.push(...this.latency.tapsFor(source, createdAt, uid));

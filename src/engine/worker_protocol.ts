@@ -17,7 +17,7 @@ export interface WorkerSlice {
   connectRate: number;
   /** Whether this worker owns the listening sockets. */
   listens: boolean;
-  /** Process-wide connection uid counter (Int32 at index 0). */
+  /** Process-wide count of the uids taken so far (Int32 at index 0), shared by the workers. */
   uidCounter: SharedArrayBuffer;
   /**
    * This worker's counters (Float64 per counter index), shared so that the

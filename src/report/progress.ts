@@ -64,6 +64,16 @@ export function connectionLossLines(
   return { stderr, reason };
 }
 
+/**
+ * `--start-at`: `Waiting 59.873 s to start at 2025-01-31T12:00:00.000Z`, or
+ * when that instant has passed, a warning that the run starts late.
+ */
+export function startWaitLine(at: number, waitMs: number): string {
+  const when = new Date(at).toISOString();
+  if (waitMs > 0) return `Waiting ${(waitMs / 1000).toFixed(3)} s to start at ${when}`;
+  return `WARNING: --start-at ${when} passed ${(-waitMs / 1000).toFixed(3)} s ago; starting now`;
+}
+
 /** The stderr line for a run event, or null for events that say nothing. */
 export function progressLine(event: RunEvent): string | null {
   switch (event.kind) {
@@ -79,6 +89,8 @@ export function progressLine(event: RunEvent): string | null {
       return rampFailureLine(event);
     case "rate-probe":
       return rateProbeLine(event.probe);
+    case "start-wait":
+      return startWaitLine(event.at, event.waitMs);
     default:
       return null;
   }

@@ -110,6 +110,8 @@ class Run {
   async execute(): Promise<RunResult> {
     await this.#wait(() => this.#pool.all("ready"), null);
     if (this.#pool.ended || this.#interrupts.received) return this.#unreported();
+    await this.#waitForStartAt();
+    if (this.#pool.ended || this.#interrupts.received) return this.#unreported();
     this.#start();
     const rampFailure = await this.#rampUp();
     if (this.#pool.ended) return this.#unreported();
@@ -133,6 +135,18 @@ class Run {
   #wait(done: () => boolean, deadline: number | null, tick?: () => void): Promise<void> {
     const over = () => done() || this.#pool.ended || this.#interrupts.received !== null;
     return this.#wakeup.until(over, deadline, { tickMs: TICK_MS, tick });
+  }
+
+  /**
+   * `--start-at`: the listeners are bound and the workers ready, so the
+   * start costs nothing more than a message; sleep until the instant.
+   */
+  async #waitForStartAt(): Promise<void> {
+    const at = this.#plan.startAtMs;
+    if (at === null) return;
+    const waitMs = at - Date.now();
+    this.#observer.event({ kind: "start-wait", at, waitMs });
+    if (waitMs > 0) await this.#wait(() => false, performance.now() + waitMs);
   }
 
   #start(): void {
@@ -255,6 +269,15 @@ class Run {
     return { ...this.#result(this.#counted(counters, now), {}), reported: false };
   }
 
+  #startLateness(): Pick<RunResult, "startAt" | "startLatenessMs"> {
+    const at = this.#plan.startAtMs;
+    const started = this.#startedAt;
+    return {
+      startAt: at === null ? null : new Date(at),
+      startLatenessMs: at === null || !started ? null : Math.max(0, started.getTime() - at),
+    };
+  }
+
   #result(stopped: Stopped, outcome: Partial<RunResult>): RunResult {
     const pool = this.#pool;
     const plan = this.#plan;
@@ -279,9 +302,7 @@ class Run {
         : "completed",
       setup: this.#setup,
       startedAt: this.#startedAt,
-      // A scheduled start is not implemented yet: runs start at once.
-      startAt: null,
-      startLatenessMs: null,
+      ...this.#startLateness(),
       ...stopped,
       counted: from?.phase ?? "run",
       countedFrom: from ? new Date(this.#startedAt!.getTime() + from.since - this.#startNow) : null,

@@ -21,7 +21,10 @@ import { mergeSeries } from "./series_merge.ts";
 export interface Merged {
   result: RunResult;
   reason: string[];
-  /** Lines to warn with (time ranges that do not overlap, shards missing or repeated). */
+  /**
+   * Lines for stderr: warnings (time ranges that do not overlap, shards
+   * missing or repeated, late starts) and how far apart scheduled starts were.
+   */
   warnings: string[];
 }
 
@@ -112,7 +115,12 @@ export function mergeResults(parts: LoadedResult[]): Merged {
     parts: results.flatMap(partsOf),
   };
   const reason = [...new Set(parts.flatMap((p) => p.reason))];
-  return { result, reason, warnings: [...overlapWarnings(parts), ...shardWarnings(result.parts)] };
+  const warnings = [
+    ...overlapWarnings(parts),
+    ...shardWarnings(result.parts),
+    ...startLines(parts),
+  ];
+  return { result, reason, warnings };
 }
 
 function mergedAsk(results: RunResult[]): AskedLoad {
@@ -162,6 +170,32 @@ function spanOf(
   return { from: new Date(start), seconds: (end - start) / 1000 };
 }
 
+/** A scheduled start (`--start-at`) later than this is a late one: more than timer jitter. */
+const LATE_START_MS = 50;
+
+/**
+ * Scheduled starts (`--start-at`): a warning for each run that started
+ * late (its instant had passed, or it was slow to get ready), then how far
+ * apart the runs' actual starts were.
+ */
+function startLines(parts: LoadedResult[]): string[] {
+  const scheduled = parts.filter((p) => p.result.startAt !== null && p.result.startedAt !== null);
+  const lines = scheduled
+    .filter((p) => (p.result.startLatenessMs ?? 0) > LATE_START_MS)
+    .map((p) => {
+      const shard = p.result.setup.shard;
+      const which = shard ? `${p.name} (shard ${shard.index} of ${shard.count})` : p.name;
+      const late = (p.result.startLatenessMs! / 1000).toFixed(3);
+      return `kali merge: WARNING: ${which} started ${late} s after its --start-at`;
+    });
+  if (scheduled.length > 1) {
+    const starts = scheduled.map((p) => p.result.startedAt!.getTime());
+    const spread = Math.max(...starts) - Math.min(...starts);
+    lines.push(`kali merge: the ${scheduled.length} scheduled runs started within ${spread} ms`);
+  }
+  return lines;
+}
+
 /** A warning when some part's reported span overlaps no other part's. */
 function overlapWarnings(parts: LoadedResult[]): string[] {
   const spans = parts.flatMap((p) => {
@@ -180,22 +214,36 @@ function overlapWarnings(parts: LoadedResult[]): string[] {
   ];
 }
 
-/** Warnings when shards of one load are missing or repeated. */
+/**
+ * Warnings unless the results are each shard of one set exactly once
+ * (`--shard I/N`, I from 0): which shard is missing, which appears more
+ * than once, and results of other sets or of no set among them.
+ */
 function shardWarnings(parts: ResultPart[]): string[] {
   const shards = parts.flatMap((p) => p.shard ? [p.shard] : []);
   if (shards.length === 0) return [];
-  const count = Math.max(...shards.map((s) => s.count));
-  const seen = shards.map((s) => s.index);
-  const repeated = [...new Set(seen.filter((i, n) => seen.indexOf(i) !== n))];
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.includes(i));
+  const warn = (what: string) => `kali merge: WARNING: ${what}`;
   const lines: string[] = [];
-  if (repeated.length > 0) {
-    lines.push(
-      `kali merge: WARNING: shard ${repeated.join(", ")} of ${count} appears more than once`,
-    );
-  }
-  if (missing.length > 0) {
-    lines.push(`kali merge: WARNING: shard ${missing.join(", ")} of ${count} is missing`);
+  const whole = parts.length - shards.length;
+  if (whole > 0) lines.push(warn(`${whole} of the results ran the whole load, not a shard`));
+  const counts = [...new Set(shards.map((s) => s.count))].sort((a, b) => a - b);
+  if (counts.length > 1) lines.push(warn(`the shards come from sets of ${counts.join(", ")}`));
+  for (const count of counts) {
+    const seen = shards.filter((s) => s.count === count).map((s) => s.index);
+    const repeated = [...new Set(seen.filter((i, n) => seen.indexOf(i) !== n))];
+    const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.includes(i));
+    const say = (indices: number[], one: string, many: string) =>
+      warn(
+        `${indices.length === 1 ? "shard" : "shards"} ${indices.join(", ")} of ${count} ${
+          indices.length === 1 ? one : many
+        }`,
+      );
+    if (repeated.length > 0) {
+      lines.push(
+        say(repeated.sort((a, b) => a - b), "appears more than once", "appear more than once"),
+      );
+    }
+    if (missing.length > 0) lines.push(say(missing, "is missing", "are missing"));
   }
   return lines;
 }

@@ -134,6 +134,12 @@ export type RunEvent =
   /** Engines run in the main thread: workers cannot read kali's modules. */
   | { kind: "single-thread"; readFlag: string }
   | { kind: "interrupt"; signal: Interrupt }
+  /**
+   * `--start-at`: the workers are ready; the start waits `waitMs` for the
+   * instant `at` (Unix epoch ms). A negative wait: the instant had passed,
+   * and the run starts at once.
+   */
+  | { kind: "start-wait"; at: number; waitMs: number }
   /** The workers were told to start; `counters` are the all-zero start, `unixMs` the wall clock. */
   | { kind: "started"; counters: Float64Array; now: number; unixMs: number }
   /** A line a worker asked to say once per run (`Cannot create socket: …`). */

@@ -8,7 +8,7 @@
 import { escapeBytes } from "../content/printable.ts";
 import type { LatencyPlan, RunPlan, ShardPlan } from "../plan.ts";
 
-/** One part of a load shared by `count` runs (`index` from 1). */
+/** One part of a load shared by `count` runs (`--shard I/N`: `index` from 0). */
 export type Shard = ShardPlan;
 
 /** The load a run was asked for: what a merge adds up or requires to be equal. */

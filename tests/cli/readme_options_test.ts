@@ -8,6 +8,7 @@ import { buildPlan } from "../../src/cli/build_plan.ts";
 import { longHelp } from "../../src/cli/help.ts";
 import { optionNamed, OPTIONS, type ReadmeRow } from "../../src/cli/option_table.ts";
 import { parseArgs } from "../../src/cli/options.ts";
+import { k8sJobCommand } from "../../src/commands/k8s_job.ts";
 import { parseResultArgs } from "../../src/commands/result_files.ts";
 import type { RunPlan } from "../../src/plan.ts";
 
@@ -122,8 +123,24 @@ function shellWords(line: string): string[] {
   return words;
 }
 
-/** Parses a README command line as kali would: `merge`/`report` take their own arguments. */
-function accepted(words: string[]): boolean {
+/** A terminal that keeps nothing, for commands that print. */
+const silent = {
+  stdout: () => {},
+  stderr: () => {},
+  live: false,
+  columns: 80,
+  utf8: false,
+  readStdin: () => Promise.resolve(""),
+};
+
+/**
+ * Parses a README command line as kali would: `merge`/`report` take their
+ * own arguments, `k8s-job` must print its manifest; a `|` or `>` ends it.
+ */
+function accepted(line: string[]): boolean {
+  const end = line.findIndex((word) => word === "|" || word === ">");
+  const words = end < 0 ? line : line.slice(0, end);
+  if (words[0] === "k8s-job") return k8sJobCommand(words.slice(1), silent) === 0;
   if (words[0] === "merge" || words[0] === "report") {
     return parseResultArgs(words.slice(1), "usage").inputs.length > 0;
   }

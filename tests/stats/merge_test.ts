@@ -146,6 +146,55 @@ Deno.test("merge warns when a result overlaps no other in time, and about missin
   assert.deepEqual(merged.warnings, [
     "kali merge: WARNING: c.json overlaps no other result in time: rates are over the whole span, gaps included",
     "kali merge: WARNING: shard 1 of 3 appears more than once",
-    "kali merge: WARNING: shard 3 of 3 is missing",
+    "kali merge: WARNING: shard 0 of 3 is missing",
   ]);
+});
+
+Deno.test("merge checks it got each shard of a set exactly once (indices from 0)", () => {
+  const part = (shard: { index: number; count: number } | null) => {
+    const r = fakeResult({ startedAt: new Date(START), countedFrom: new Date(START) });
+    r.setup = { ...r.setup, shard };
+    return r;
+  };
+  const warnings = (shards: ({ index: number; count: number } | null)[]) =>
+    mergeResults(shards.map((s, i) => viaFile(part(s), `${i}.json`))).warnings;
+  const of = (count: number, ...indices: number[]) => indices.map((index) => ({ index, count }));
+  // Each of 0..N-1 once: nothing to say, whatever the order.
+  assert.deepEqual(warnings(of(3, 2, 0, 1)), []);
+  assert.deepEqual(warnings(of(1, 0)), []);
+  // Unsharded results: no shard set to check.
+  assert.deepEqual(warnings([null, null]), []);
+  assert.deepEqual(warnings(of(4, 0, 3)), ["kali merge: WARNING: shards 1, 2 of 4 are missing"]);
+  assert.deepEqual(warnings(of(3, 0, 1, 2, 2, 1, 2)), [
+    "kali merge: WARNING: shards 1, 2 of 3 appear more than once",
+  ]);
+  assert.deepEqual(warnings([...of(2, 0, 1), ...of(3, 0, 1, 2)]), [
+    "kali merge: WARNING: the shards come from sets of 2, 3",
+  ]);
+  assert.deepEqual(warnings([...of(2, 1), null]), [
+    "kali merge: WARNING: 1 of the results ran the whole load, not a shard",
+    "kali merge: WARNING: shard 0 of 2 is missing",
+  ]);
+});
+
+Deno.test("merge says how far apart scheduled runs started, and which started late", () => {
+  const at = new Date(START);
+  const part = (index: number, lateMs: number) => {
+    const started = new Date(START + lateMs);
+    const r = fakeResult({ startedAt: started, countedFrom: started });
+    r.setup = { ...r.setup, shard: { index, count: 3 } };
+    return { ...r, startAt: at, startLatenessMs: lateMs };
+  };
+  const merged = mergeResults([
+    viaFile(part(0, 2), "a.json"),
+    viaFile(part(1, 9), "b.json"),
+    viaFile(part(2, 1500), "c.json"),
+  ]);
+  assert.deepEqual(merged.warnings, [
+    "kali merge: WARNING: c.json (shard 2 of 3) started 1.500 s after its --start-at",
+    "kali merge: the 3 scheduled runs started within 1498 ms",
+  ]);
+  // Runs started at once (no --start-at): nothing said about their starts.
+  const plain = fakeResult({ startedAt: at, countedFrom: at });
+  assert.deepEqual(mergeResults([viaFile(plain, "x"), viaFile(plain, "y")]).warnings, []);
 });
