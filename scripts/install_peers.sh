@@ -2,14 +2,14 @@
 # Installs the reference peers that tests and benchmarks run against (Debian
 # packages, as root; without root it names what is missing). Idempotent: installs only what is missing, with one
 # apt-get update at most.
-#   iperf3, redis-server/redis-tools, time ... scripts/bench.ts
+#   iperf3, redis-server/redis-tools, time, strace ... scripts/bench.ts
 #   redis-server ................................ tests/e2e/latency (PING/PONG)
 #   python3 ..................................... tests/_helpers/peers.ts
 #   python3-websockets (for /usr/bin/python3) .... tests/e2e/websocket interop
 #   openssl ..................................... certificates, s_server/s_client (tests/e2e/tls)
 #   nginx-light ................................. TLS interop peer (tests/e2e/tls)
 set -euo pipefail
-wanted=(iperf3 redis-server redis-tools time openssl python3 python3-websockets nginx-light)
+wanted=(iperf3 redis-server redis-tools time strace openssl python3 python3-websockets nginx-light)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
