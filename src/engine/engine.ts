@@ -18,6 +18,7 @@ import {
   type TrafficTap,
 } from "./connection.ts";
 import { connectBound } from "../transport/bound_socket.ts";
+import { ConnectDeadlines } from "./connect_deadlines.ts";
 import { OutputTaps } from "./output_taps.ts";
 import { TrafficDumper } from "./dump.ts";
 import { WorkerLatency, workerLatencyBlock } from "./latency_recorder.ts";
@@ -80,7 +81,8 @@ export class Engine implements ConnectionHost {
   #health: DestinationHealth[];
   /** `[address]:port` of each destination, formatted once. */
   #peers: string[];
-  #pendingConnects = new Set<AbortController>();
+  /** Connect timeouts: one shared deadline wheel, no timer per connect. */
+  #deadlines: ConnectDeadlines;
   #encoder = new TextEncoder();
   /** The `--ws` client's upgrade request, per connection; null without --ws. */
   #upgradeRequest: ContentFactory | null;
@@ -113,6 +115,7 @@ export class Engine implements ConnectionHost {
       : null;
     const request = plan.websocket?.request;
     this.#upgradeRequest = request ? contentFactory(request, "client") : null;
+    this.#deadlines = new ConnectDeadlines(plan.connectTimeoutMs);
     this.#uids = new Int32Array(slice.uidCounter);
     this.#cursor = slice.index;
     this.#health = plan.destinations.map(() => ({ attempts: 0, successes: 0 }));
@@ -181,7 +184,7 @@ export class Engine implements ConnectionHost {
     if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer);
     this.scheduler.clear();
     for (const connection of this.#connections) connection.halt();
-    for (const controller of this.#pendingConnects) controller.abort();
+    this.#deadlines.abortAll();
   }
 
   /** Closes every socket (after halt), after the WebSocket close handshakes. */
@@ -275,10 +278,8 @@ export class Engine implements ConnectionHost {
     counters[C.initiated]++;
     counters[C.connecting]++;
     health.attempts++;
-    const controller = new AbortController();
-    this.#pendingConnects.add(controller);
-    const timeout = setTimeout(() => controller.abort(), this.#plan.connectTimeoutMs);
     const connectStart = performance.now();
+    const signal = this.#deadlines.signalFor(connectStart);
     let tcp: Deno.TcpConn;
     const sources = this.#plan.outputs.sourceAddresses;
     try {
@@ -291,13 +292,13 @@ export class Engine implements ConnectionHost {
           localAddress: sources.length === 0
             ? undefined
             : sources[this.#boundCount++ % sources.length],
-          signal: controller.signal,
+          signal,
         }) as unknown as Deno.TcpConn;
       } else if (sources.length === 0) {
         tcp = await Deno.connect({
           hostname: destination.address,
           port: destination.port,
-          signal: controller.signal,
+          signal,
         });
       } else {
         // Binding a local address needs node:net; BoundConn offers the TcpConn subset used.
@@ -305,7 +306,7 @@ export class Engine implements ConnectionHost {
           hostname: destination.address,
           port: destination.port,
           localAddress: sources[this.#boundCount++ % sources.length],
-          signal: controller.signal,
+          signal,
         }) as unknown as Deno.TcpConn;
       }
     } catch (error) {
@@ -313,16 +314,13 @@ export class Engine implements ConnectionHost {
       if (!this.#running) return;
       if (error instanceof Deno.errors.NotCapable) throw error;
       counters[C.failures]++;
-      if (controller.signal.aborted) {
+      if (signal.aborted) {
         counters[C.timeouts]++;
         this.log(1, `Connection to ${peer} is being closed: Connection timed out`);
       } else {
         this.log(1, `Closing ${peer}: ${strerror(error)}`);
       }
       return;
-    } finally {
-      clearTimeout(timeout);
-      this.#pendingConnects.delete(controller);
     }
     counters[C.connecting]--;
     if (!this.#running) {
