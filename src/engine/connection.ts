@@ -14,7 +14,6 @@ import { C } from "../stats/counters.ts";
 import { isClosedByUs, strerror } from "../errors.ts";
 import { Pacer } from "./pacer.ts";
 import { EARLY_WAKE_MS, type Scheduler, type Wakeable } from "./scheduler.ts";
-import { closeTls } from "../transport/tls.ts";
 
 /** Why a connection ended. */
 export type CloseReason = "failure" | "lifetime" | "stop";
@@ -91,7 +90,7 @@ export class Connection implements Wakeable {
   readonly gate: StreamGate | null;
 
   #host: ConnectionHost;
-  #tls: boolean;
+  #closeTls: ((conn: Deno.TcpConn) => Promise<void>) | null;
   #source: MessageSource | null;
   #shape: TrafficShape;
   #sendPacer: Pacer | null = null;
@@ -127,13 +126,13 @@ export class Connection implements Wakeable {
       shape: TrafficShape;
       taps?: TrafficTap[];
       gate?: StreamGate;
-      /** TLS (`--ssl`): close with a close_notify alert first. */
-      tls?: boolean;
+      /** TLS (`--ssl`): closes with a close_notify alert first (tls.ts `closeTls`). */
+      closeTls?: (conn: Deno.TcpConn) => Promise<void>;
     },
   ) {
     this.#host = host;
     this.tcp = tcp;
-    this.#tls = options.tls ?? false;
+    this.#closeTls = options.closeTls ?? null;
     this.outgoing = options.outgoing;
     this.#peer = options.peer;
     this.#source = options.source;
@@ -218,8 +217,8 @@ export class Connection implements Wakeable {
     if (!this.open) return;
     this.open = false;
     if (this.lifetimeTimer !== undefined) clearTimeout(this.lifetimeTimer);
-    if (this.#tls) {
-      void closeTls(this.tcp);
+    if (this.#closeTls !== null) {
+      void this.#closeTls(this.tcp);
     } else {
       try {
         this.tcp.close();

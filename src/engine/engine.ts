@@ -17,16 +17,15 @@ import {
   type TrafficShape,
   type TrafficTap,
 } from "./connection.ts";
-import { connectBound } from "../transport/bound_socket.ts";
 import { ConnectDeadlines } from "./connect_deadlines.ts";
+import type { EngineModules } from "./engine_modules.ts";
 import { OutputTaps } from "./output_taps.ts";
 import { TrafficDumper } from "./dump.ts";
 import { WorkerLatency, workerLatencyBlock } from "./latency_recorder.ts";
 import { Pacer } from "./pacer.ts";
 import { Scheduler } from "./scheduler.ts";
-import { WebSocketSession } from "./websocket_session.ts";
+import type { WebSocketSession } from "./websocket_session.ts";
 import type { WorkerSlice } from "./worker_protocol.ts";
-import { connectTls, listenTls, serverName, tlsClosesSettled } from "../transport/tls.ts";
 
 /** Size of the read buffer shared by byte-counting connections. */
 const SHARED_READ_BYTES = 65536;
@@ -61,6 +60,7 @@ export class Engine implements ConnectionHost {
 
   #slice: WorkerSlice;
   #plan: RunPlan;
+  #modules: EngineModules;
   #shape: TrafficShape;
   #clientContent: ContentFactory;
   #serverContent: ContentFactory | null;
@@ -93,9 +93,11 @@ export class Engine implements ConnectionHost {
   /** Outgoing connections bound so far, for round-robin source addresses. */
   #boundCount = 0;
 
-  constructor(slice: WorkerSlice) {
+  /** `modules`: what the plan needs of the optional parts (`loadEngineModules`). */
+  constructor(slice: WorkerSlice, modules: EngineModules) {
     this.counters = new Float64Array(slice.counters);
     this.#slice = slice;
+    this.#modules = modules;
     this.#plan = slice.plan;
     const plan = slice.plan;
     this.#shape = {
@@ -144,7 +146,9 @@ export class Engine implements ConnectionHost {
       const where = { hostname: address.address, port: address.port };
       const certificate = this.#plan.tls?.listener;
       try {
-        this.#listeners.push(certificate ? listenTls(where, certificate) : Deno.listen(where));
+        this.#listeners.push(
+          certificate ? this.#modules.tls!.listenTls(where, certificate) : Deno.listen(where),
+        );
       } catch (error) {
         if (error instanceof Deno.errors.NotCapable || error instanceof UsageError) throw error;
         const shown = address.dualStack ? "0.0.0.0" : address.address;
@@ -197,7 +201,7 @@ export class Engine implements ConnectionHost {
     await Promise.all([...this.#connections].map((c) => c.gate?.finish(c, CLOSE_HANDSHAKE_MS)));
     for (const connection of [...this.#connections]) connection.close("stop");
     // TLS: the close_notify alerts go out before the worker ends (bounded).
-    if (this.#plan.tls !== null) await tlsClosesSettled();
+    if (this.#plan.tls !== null) await this.#modules.tls!.tlsClosesSettled();
     this.#logExit(this.#final ?? this.counters);
     for (const line of this.outputTaps.exitLines()) this.log(2, line);
   }
@@ -283,12 +287,13 @@ export class Engine implements ConnectionHost {
     let tcp: Deno.TcpConn;
     const sources = this.#plan.outputs.sourceAddresses;
     try {
-      if (this.#plan.tls !== null) {
+      const tls = this.#modules.tls;
+      if (tls !== null) {
         // TLS (--ssl): resolves once the handshake is done; BoundConn offers the TcpConn subset used.
-        tcp = await connectTls({
+        tcp = await tls.connectTls({
           hostname: destination.address,
           port: destination.port,
-          serverName: serverName(destination.host),
+          serverName: tls.serverName(destination.host),
           localAddress: sources.length === 0
             ? undefined
             : sources[this.#boundCount++ % sources.length],
@@ -302,7 +307,7 @@ export class Engine implements ConnectionHost {
         });
       } else {
         // Binding a local address needs node:net; BoundConn offers the TcpConn subset used.
-        tcp = await connectBound({
+        tcp = await this.#modules.bound!.connectBound({
           hostname: destination.address,
           port: destination.port,
           localAddress: sources[this.#boundCount++ % sources.length],
@@ -390,7 +395,7 @@ export class Engine implements ConnectionHost {
     taps.push(...this.latency.tapsFor(source, createdAt, uid));
     let gate: WebSocketSession | undefined;
     if (plan.websocket !== null) {
-      gate = new WebSocketSession(this, {
+      gate = new this.#modules.websocket!.WebSocketSession(this, {
         side: outgoing ? "client" : "server",
         request: request?.forConnection(uid).first,
       });
@@ -403,7 +408,7 @@ export class Engine implements ConnectionHost {
       shape: this.#shape,
       taps,
       gate,
-      tls: plan.tls !== null,
+      closeTls: this.#modules.tls?.closeTls,
     });
     this.#connections.add(connection);
     if (plan.channelLifetimeMs !== null) {

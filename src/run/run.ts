@@ -9,6 +9,7 @@
 import type { RunPlan } from "../plan.ts";
 import { newCounters, sinceBaseline } from "../stats/counters.ts";
 import type { RunEvent, RunResult, RunSample } from "../stats/result.ts";
+import { loadHistogramLibrary, measuresLatency } from "../stats/hdr_library.ts";
 import { type Phase, SeriesRecorder } from "../stats/series.ts";
 import { workersAvailable, workersReadFlag } from "./engine_host.ts";
 import { LatencyMerge } from "./latency_merge.ts";
@@ -30,6 +31,7 @@ const STOP_GRACE_MS = 3000;
 
 /** Runs the plan to completion. */
 export async function runPlan(plan: RunPlan, observer: RunObserver): Promise<RunResult> {
+  if (measuresLatency(plan.latency)) await loadHistogramLibrary();
   const run = new Run(plan, observer);
   try {
     return await run.execute();
