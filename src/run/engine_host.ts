@@ -1,7 +1,12 @@
 /**
- * Starts the engines: one Web Worker each, or, when Deno may not read
- * kali's own modules (a checkout run with only --allow-net), one engine in
- * the main isolate, so that a run scoped to its targets still works.
+ * Starts the engines. The first engine of a run runs in the main isolate,
+ * beside the coordinator (whose thread is idle most of a run), and every
+ * further engine in a Web Worker of its own: an isolate costs some 15 MB of
+ * resident memory and its startup time, so a run of one engine (a client
+ * with few connections, a lone listener) starts none. When Deno may not
+ * read kali's own modules (a checkout run with only --allow-net), every
+ * engine runs in the main isolate, so that a run scoped to its targets
+ * still works.
  *
  * @module
  */
@@ -38,6 +43,14 @@ export function workersReadFlag(): string {
   return `--allow-read=${paths.join(",")}`;
 }
 
+/**
+ * Starts the engine of the `n`th slice of a run: in the main isolate for
+ * the first one (or all, when not `threaded`), else in a Web Worker.
+ */
+export function startEngine(n: number, threaded: boolean): EngineHandle {
+  return threaded && n > 0 ? startWorker() : startInline();
+}
+
 /** Starts one engine as a Web Worker. */
 export function startWorker(): EngineHandle {
   return new Worker(WORKER_URL, { type: "module" }) as unknown as EngineHandle;
@@ -49,17 +62,24 @@ export function startInline(): EngineHandle {
   const engineSide = channel.port2;
   const service = engineService((message) => engineSide.postMessage(message));
   engineSide.onmessage = (event: MessageEvent<ToWorker>) => service(event.data);
+  // What a worker's error handlers would catch ends the run with one line here too.
   const onRejection = (event: PromiseRejectionEvent) => {
     event.preventDefault();
     service.fail(event.reason);
   };
+  const onError = (event: ErrorEvent) => {
+    event.preventDefault();
+    service.fail(event.error);
+  };
   globalThis.addEventListener("unhandledrejection", onRejection);
+  globalThis.addEventListener("error", onError);
   const handle: EngineHandle = {
     postMessage: (message) => channel.port1.postMessage(message),
     onmessage: null,
     onerror: null,
     terminate() {
       globalThis.removeEventListener("unhandledrejection", onRejection);
+      globalThis.removeEventListener("error", onError);
       channel.port1.close();
       engineSide.close();
     },

@@ -9,7 +9,7 @@ import type { FromWorker, ToWorker, WorkerSlice } from "../engine/worker_protoco
 import { EXIT } from "../errors.ts";
 import { mergeCounters, newCounters } from "../stats/counters.ts";
 import type { MessageStopHit, RunFailure } from "../stats/result.ts";
-import { type EngineHandle, startInline, startWorker } from "./engine_host.ts";
+import { type EngineHandle, startEngine } from "./engine_host.ts";
 import type { LatencyMerge } from "./latency_merge.ts";
 
 /** What the pool tells its owner. */
@@ -69,7 +69,7 @@ export class WorkerPool {
   }
 
   #start(slice: WorkerSlice, n: number): void {
-    const engine = this.#options.threaded ? startWorker() : startInline();
+    const engine = startEngine(n, this.#options.threaded);
     engine.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data, n);
     engine.onerror = (event) => {
       event.preventDefault();
