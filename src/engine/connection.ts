@@ -71,8 +71,14 @@ export interface StreamGate {
   finish(connection: Connection, waitMs: number): Promise<void>;
 }
 
-/** Private read buffer size for connections whose reads are inspected. */
+/**
+ * Private read buffer size for connections whose reads are inspected, to
+ * begin with: a read that fills it doubles it, up to OWN_READ_MAX_BYTES, so
+ * only busy connections pay for large reads (fewer read calls per byte).
+ */
 const OWN_READ_BYTES = 16384;
+/** The largest private read buffer: the shared buffer's size. */
+const OWN_READ_MAX_BYTES = 65536;
 
 /** Read size when downstream is limited, as tcpkali's. */
 const LIMITED_READ = 16384;
@@ -353,10 +359,14 @@ export class Connection implements Wakeable {
 
   #read(n: number | null): void {
     if (n === null) return this.#ended();
+    const buffer = this.#readBuffer;
     try {
-      this.#delivered(this.#readBuffer, n, performance.now());
+      this.#delivered(buffer, n, performance.now());
     } catch (error) {
       return this.#readFailed(error);
+    }
+    if (n === buffer.length && n < OWN_READ_MAX_BYTES && buffer !== this.#host.sharedReadBuffer) {
+      this.#readBuffer = new Uint8Array(n * 2);
     }
     if (this.open) this.#readNext();
   }
