@@ -186,6 +186,7 @@ export class Engine implements ConnectionHost {
     this.#final = this.counters.slice();
     this.#running = false;
     if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer);
+    this.#connectTimer = undefined;
     this.scheduler.clear();
     for (const connection of this.#connections) connection.halt();
     this.#deadlines.abortAll();
@@ -225,10 +226,30 @@ export class Engine implements ConnectionHost {
     const counters = this.counters;
     if (this.#slice.connections - (counters[C.connecting] + counters[C.openOut]) <= 0) return;
     const now = performance.now();
-    if (pacer.allowance(now) < 1) return;
-    pacer.consume(1, now);
-    this.#openOutgoing(this.#nextDestination());
+    // A sleeping tick has not trimmed the allowance: do it as the tick would have.
+    if (this.#connectTimer === undefined) pacer.keepAtMost(this.#connectBank, now);
+    if (pacer.allowance(now) >= 1) {
+      pacer.consume(1, now);
+      this.#openOutgoing(this.#nextDestination());
+    }
+    this.#wakeConnectTick();
   }
+
+  /**
+   * Arms the connect tick unless it is armed. It sleeps once every
+   * connection is open (no timer per millisecond for a steady run); a
+   * close or a failed connect wakes it.
+   */
+  #wakeConnectTick(): void {
+    if (!this.#running || this.#connectTimer !== undefined) return;
+    const tick = Math.min(250, Math.ceil(1000 / this.#slice.connectRate));
+    this.#connectTimer = setTimeout(this.#onConnectTick, tick);
+  }
+
+  readonly #onConnectTick = () => {
+    this.#connectTimer = undefined;
+    this.#connectTick();
+  };
 
   #connectTick(): void {
     if (!this.#running) return;
@@ -260,8 +281,7 @@ export class Engine implements ConnectionHost {
     // closes between ticks re-opens at once, yet a mass close re-opens at
     // the connect rate, never in one burst.
     pacer.keepAtMost(this.#connectBank, now);
-    const tick = Math.min(250, Math.ceil(1000 / this.#slice.connectRate));
-    this.#connectTimer = setTimeout(() => this.#connectTick(), tick);
+    if (!this.#ramped || deficit - opening > 0) this.#wakeConnectTick();
   }
 
   #nextDestination(): number {
@@ -319,6 +339,7 @@ export class Engine implements ConnectionHost {
       if (!this.#running) return;
       if (error instanceof Deno.errors.NotCapable) throw error;
       counters[C.failures]++;
+      this.#wakeConnectTick();
       if (signal.aborted) {
         counters[C.timeouts]++;
         this.log(1, `Connection to ${peer} is being closed: Connection timed out`);
