@@ -1,17 +1,23 @@
 /**
- * Starts the engines. The first engine of a run runs in the main isolate,
- * beside the coordinator (whose thread is idle most of a run), and every
- * further engine in a Web Worker of its own: an isolate costs some 15 MB of
- * resident memory and its startup time, so a run of one engine (a client
- * with few connections, a lone listener) starts none. When Deno may not
- * read kali's own modules (a checkout run with only --allow-net), every
- * engine runs in the main isolate, so that a run scoped to its targets
- * still works.
+ * Starts the engines, one per worker slice of the plan, and decides where
+ * they run. Threads buy parallel throughput; a Web Worker's isolate costs
+ * some 13 MB of resident memory, its startup and its own garbage collector.
+ * So the first engine of a run runs in the main isolate, beside the
+ * coordinator (whose thread is idle most of a run), and every further
+ * engine in a Web Worker of its own, except in a light run, where all
+ * engines share the main thread (see {@linkcode enginesInMain}). The engines
+ * stay what tcpkali's worker threads are in every other respect: each has
+ * its share of connections, destination cursor and `-vv` exit block. When
+ * Deno may not read kali's own modules (a checkout run with only
+ * --allow-net), every engine runs in the main isolate, so that a run scoped
+ * to its targets still works.
  *
  * @module
  */
+import { hasMessages } from "../content/template.ts";
 import { engineService } from "../engine/engine_service.ts";
 import type { FromWorker, ToWorker } from "../engine/worker_protocol.ts";
+import type { RunPlan } from "../plan.ts";
 
 const WORKER_URL = new URL("../../workers/engine_worker.ts", import.meta.url);
 /** The local module folders a worker loads (its imports live under src/). */
@@ -44,11 +50,30 @@ export function workersReadFlag(): string {
 }
 
 /**
- * Starts the engine of the `n`th slice of a run: in the main isolate for
- * the first one (or all, when not `threaded`), else in a Web Worker.
+ * Messages per second, over all connections, up to which a client run is
+ * light enough for one thread: under half of what one engine paces on the
+ * 2-core machine of docs/performance.md (about 90,000 5-byte messages a
+ * second with its thread busy), leaving room for reads and timer jitter.
  */
-export function startEngine(n: number, threaded: boolean): EngineHandle {
-  return threaded && n > 0 ? startWorker() : startInline();
+export const LIGHT_MESSAGES_PER_SECOND = 40_000;
+
+/**
+ * How many of a run's `engines` (the first ones) run in the main isolate:
+ * all of them when kali chose the number of workers (no `-w`) and the run
+ * is light — no listener, and its connections write no repeated messages
+ * or, paced by `-r`, at most {@linkcode LIGHT_MESSAGES_PER_SECOND} of them
+ * in all; otherwise only the first.
+ */
+export function enginesInMain(plan: RunPlan, engines: number): number {
+  if (plan.workersGiven || plan.listen.length > 0) return 1;
+  if (!hasMessages(plan.content)) return engines;
+  const paced = plan.messageRate !== null && plan.latency.rateSearch === null;
+  return paced && plan.connections * plan.messageRate! <= LIGHT_MESSAGES_PER_SECOND ? engines : 1;
+}
+
+/** Starts one engine: in the main isolate, or in a Web Worker of its own. */
+export function startEngine(inWorker: boolean): EngineHandle {
+  return inWorker ? startWorker() : startInline();
 }
 
 /** Starts one engine as a Web Worker. */
