@@ -439,11 +439,14 @@ const S3C: Scenario = {
       ["CPU user+sys, client process", "s", `≤ ${cpuTarget.toFixed(2)} s`],
       ["send syscalls per message (strace -c)", "calls", "≤ 1"],
     ];
+    // A 5 s connect timeout: a SYN the busy sink dropped is retried, not fatal to the ramp-up.
     const paced = (secs: number, connectRate: string) => [
       "-c",
       String(connections),
       "--connect-rate",
       connectRate,
+      "--connect-timeout",
+      "5s",
       "-r",
       String(rate),
       "-m",
@@ -673,7 +676,7 @@ const S4C: Scenario = {
   title: "held, client only",
   async run(ctx) {
     // -T bounds the ramp-up too: long enough for 8000 connects on a busy host.
-    const hold = seconds(ctx.quick, 5, 3);
+    const hold = seconds(ctx.quick, 5, 4);
     const connections = 8000;
     const whats: [string, string, string][] = [
       [`peak RSS per idle outgoing conn, ${connections} vs 1`, "KiB", "≤ 1.1× floor"],
@@ -688,6 +691,8 @@ const S4C: Scenario = {
           String(c),
           "--connect-rate",
           "20k",
+          "--connect-timeout",
+          "5s",
           "-T",
           `${hold}s`,
           `127.0.0.1:${sink.port}`,
