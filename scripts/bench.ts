@@ -1,11 +1,13 @@
 /**
  * `deno task bench`: kali side by side with reference peers (iperf3,
- * redis-server/redis-benchmark) on loopback, scenarios S1–S8 of the
- * performance issue. Prints a table and writes the same as JSON.
+ * redis-server/redis-benchmark, bare-Deno floors) on loopback, scenarios
+ * S1–S8 of the performance issue and the client-only S3c and S4c. Prints a
+ * table and writes the same as JSON.
  *
- * Options: `--only S1,S3`, `--quick` (short durations, a smoke run),
+ * Options: `--only S1,S3c`, `--quick` (short durations, a smoke run),
  * `--out FILE` (default `bench-results.json`), `--kali PATH` (the `main.ts`
- * to measure, default this tree's; e.g. an export of a commit).
+ * to measure, default this tree's; e.g. an export of a commit), `--v8-flags
+ * FLAGS` (given to every measured kali run, not to sinks or floors).
  *
  * A scenario whose kali feature has not landed (kali exits 64 with "not
  * supported yet" for its options) is reported as not measured, never as a
@@ -65,6 +67,8 @@ interface Context {
   quick: boolean;
   /** The kali entry point to measure (`main.ts` of this tree unless `--kali`). */
   main: string;
+  /** `deno run` arguments before kali's own for every measured run: `-A`, V8 flags, main. */
+  kaliRun: string[];
   dir: string;
   /** iperf3 single-stream Gbit/s, once measured (S1, reused by S2). */
   iperfSingleGbps?: number;
@@ -121,7 +125,7 @@ async function runKali(
   args: string[],
   options: { durationSeconds: number; watch?: Record<string, RegExp> },
 ): Promise<KaliOutcome> {
-  const { run, time } = await runTimed(ctx, ["-A", ctx.main, ...args], options);
+  const { run, time } = await runTimed(ctx, [...ctx.kaliRun, ...args], options);
   const unsupported = notSupportedReason(run.code, run.stderr);
   if (unsupported) return { kind: "not-measured", reason: `not supported yet: ${unsupported}` };
   const report = parseKaliReport(run.stdout);
@@ -541,8 +545,7 @@ async function sendsPerMessage(
       out,
       Deno.execPath(),
       "run",
-      "-A",
-      ctx.main,
+      ...ctx.kaliRun,
       ...args,
     ], { timeoutMs: 60000, env: { NO_COLOR: "1" } });
     const report = parseKaliReport(run.stdout);
@@ -1147,6 +1150,7 @@ async function main(argv: string[]): Promise<number> {
       quick: { type: "boolean", default: false },
       out: { type: "string", default: "bench-results.json" },
       kali: { type: "string", default: DEFAULT_MAIN },
+      "v8-flags": { type: "string" },
     },
   });
   const wanted = values.only?.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean);
@@ -1160,9 +1164,11 @@ async function main(argv: string[]): Promise<number> {
   const scenarios = SCENARIOS.filter((s) => !wanted || wanted.includes(s.id.toUpperCase()));
   const installNote = await installPeers();
   if (installNote) console.error(`bench: ${installNote}`);
+  const v8Flags = values["v8-flags"];
   const ctx: Context = {
     quick: values.quick,
     main: values.kali!,
+    kaliRun: ["-A", ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []), values.kali!],
     dir: await Deno.makeTempDir({ prefix: "kali-bench-" }),
   };
   const rows: Row[] = [];
