@@ -184,6 +184,19 @@ export function parseTimeOutput(text: string): TimeResult | null {
   return null;
 }
 
+/**
+ * Calls per system call from an `strace -c` summary table (`-o file`):
+ * `% time  seconds  usecs/call  calls  [errors]  syscall` rows.
+ */
+export function parseStraceSummary(text: string): Map<string, number> {
+  const calls = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const m = /^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?([a-z_0-9]+)\s*$/.exec(line);
+    if (m && m[2] !== "total") calls.set(m[2], Number(m[1]));
+  }
+  return calls;
+}
+
 /** One test row of `redis-benchmark --csv`. */
 export interface RedisBenchmarkRow {
   test: string;

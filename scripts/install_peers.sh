@@ -2,7 +2,7 @@
 # Installs the reference peers that tests and benchmarks run against (Debian
 # packages, as root; without root it names what is missing). Idempotent: installs only what is missing, with one
 # apt-get update at most.
-#   iperf3, redis-server/redis-tools, time ... scripts/bench.ts
+#   iperf3, redis-server/redis-tools, time, strace ... scripts/bench.ts
 #   redis-server ................................ tests/e2e/latency (PING/PONG)
 #   python3 ..................................... tests/_helpers/peers.ts
 #   python3-websockets (for /usr/bin/python3) .... tests/e2e/websocket interop
@@ -10,7 +10,7 @@
 #   nginx-light ................................. TLS interop peer (tests/e2e/tls)
 #   chromium-headless-shell ..................... the HTML report in a browser (tests/e2e/results)
 set -euo pipefail
-wanted=(iperf3 redis-server redis-tools time openssl python3 python3-websockets nginx-light
+wanted=(iperf3 redis-server redis-tools time strace openssl python3 python3-websockets nginx-light
   chromium-headless-shell)
 missing=()
 for package in "${wanted[@]}"; do

@@ -1,17 +1,22 @@
 /**
- * The memory floor of an idle connection in Deno itself, for bench S4: opens
- * N loopback connections to its own listener and keeps one pending read on
- * both sockets of each, into one shared buffer (what kali's idle sockets
- * do), holds them for a while and exits. Run under GNU time by the bench.
+ * The memory floor of an idle connection in Deno itself, for bench S4 and
+ * S4c: opens N connections and keeps one pending read on each socket into
+ * one shared buffer (what kali's idle sockets do), holds them for a while
+ * and exits. Run under GNU time by the bench.
  *
- *     deno run --allow-net scripts/socket_floor.ts CONNECTIONS HOLD_SECONDS
+ *     deno run --allow-net scripts/socket_floor.ts CONNECTIONS HOLD_SECONDS [PORT]
+ *
+ * Without PORT it connects to its own listener (a self-loop: both sockets
+ * of each connection are held, as S4's kali self-loop holds them). With
+ * PORT it only connects, to a sink on 127.0.0.1:PORT in another process,
+ * as a client-only kali run does.
  *
  * @module
  */
 
-const [connections, holdSeconds] = Deno.args.map(Number);
-if (!(connections >= 1) || !(holdSeconds >= 0)) {
-  console.error("usage: socket_floor.ts CONNECTIONS HOLD_SECONDS");
+const [connections, holdSeconds, sinkPort] = Deno.args.map(Number);
+if (!(connections >= 1) || !(holdSeconds >= 0) || (Deno.args.length > 2 && !(sinkPort > 0))) {
+  console.error("usage: socket_floor.ts CONNECTIONS HOLD_SECONDS [PORT]");
   Deno.exit(64);
 }
 
@@ -26,19 +31,25 @@ function hold(conn: Deno.Conn): void {
   readNext();
 }
 
-const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-const { port } = listener.addr as Deno.NetAddr;
-let accepted = 0;
-const allAccepted = (async () => {
-  for await (const conn of listener) {
-    hold(conn);
-    if (++accepted === connections) return;
+if (sinkPort > 0) {
+  for (let i = 0; i < connections; i++) {
+    hold(await Deno.connect({ hostname: "127.0.0.1", port: sinkPort }));
   }
-})();
-for (let i = 0; i < connections; i++) {
-  hold(await Deno.connect({ hostname: "127.0.0.1", port }));
+} else {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  let accepted = 0;
+  const allAccepted = (async () => {
+    for await (const conn of listener) {
+      hold(conn);
+      if (++accepted === connections) return;
+    }
+  })();
+  for (let i = 0; i < connections; i++) {
+    hold(await Deno.connect({ hostname: "127.0.0.1", port }));
+  }
+  await allAccepted;
 }
-await allAccepted;
 await new Promise((resolve) => setTimeout(resolve, holdSeconds * 1000));
 console.log(`held ${connections} connections (${sockets.length} sockets)`);
 Deno.exit(0);

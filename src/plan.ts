@@ -66,6 +66,8 @@ export interface RunPlan {
   /** TCP_NODELAY: true sets it (Nagle off); null leaves the socket alone. */
   noDelay: boolean | null;
   workers: number;
+  /** `-w` was given: each worker gets a thread (else kali may share threads, engine_host.ts). */
+  workersGiven: boolean;
   verbosity: number;
   /** Messages per second per connection; null: unlimited. */
   messageRate: number | null;

@@ -83,6 +83,7 @@ export async function buildPlan(
     delaySendMs: o.delaySend * 1000,
     noDelay,
     workers,
+    workersGiven: o.workers !== null,
     verbosity: o.verbosity,
     ...upstreamLimits(o, content),
     downstreamBandwidth: o.downstreamBandwidth,

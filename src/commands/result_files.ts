@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { loadHistogramLibrary } from "../stats/hdr_library.ts";
 import { parseThreshold } from "../cli/thresholds.ts";
 import { requireWrite } from "../cli/permission_check.ts";
 import { EXIT, readPermittedFile, UsageError } from "../errors.ts";
@@ -55,6 +56,8 @@ export function parseResultArgs(args: string[], usage: string): ResultArgs {
 
 /** Every result the inputs hold, named by file (`file#2`: its second document). */
 export async function loadResults(inputs: string[], io: Terminal): Promise<LoadedResult[]> {
+  // Results carry histograms; reading and adding them needs the library.
+  await loadHistogramLibrary();
   const loaded: LoadedResult[] = [];
   for (const input of inputs) {
     const text = input === "-"

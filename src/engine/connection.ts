@@ -14,7 +14,6 @@ import { C } from "../stats/counters.ts";
 import { isClosedByUs, strerror } from "../errors.ts";
 import { Pacer } from "./pacer.ts";
 import { EARLY_WAKE_MS, type Scheduler, type Wakeable } from "./scheduler.ts";
-import { closeTls } from "../transport/tls.ts";
 
 /** Why a connection ended. */
 export type CloseReason = "failure" | "lifetime" | "stop";
@@ -74,8 +73,14 @@ export interface StreamGate {
   readonly established: boolean;
 }
 
-/** Private read buffer size for connections whose reads are inspected. */
+/**
+ * Private read buffer size for connections whose reads are inspected, to
+ * begin with: a read that fills it doubles it, up to OWN_READ_MAX_BYTES, so
+ * only busy connections pay for large reads (fewer read calls per byte).
+ */
 const OWN_READ_BYTES = 16384;
+/** The largest private read buffer: the shared buffer's size. */
+const OWN_READ_MAX_BYTES = 65536;
 
 /** Read size when downstream is limited, as tcpkali's. */
 const LIMITED_READ = 16384;
@@ -93,7 +98,7 @@ export class Connection implements Wakeable {
   readonly gate: StreamGate | null;
 
   #host: ConnectionHost;
-  #tls: boolean;
+  #closeTls: ((conn: Deno.TcpConn) => Promise<void>) | null;
   #source: MessageSource | null;
   #shape: TrafficShape;
   #sendPacer: Pacer | null = null;
@@ -129,13 +134,13 @@ export class Connection implements Wakeable {
       shape: TrafficShape;
       taps?: TrafficTap[];
       gate?: StreamGate;
-      /** TLS (`--ssl`): close with a close_notify alert first. */
-      tls?: boolean;
+      /** TLS (`--ssl`): closes with a close_notify alert first (tls.ts `closeTls`). */
+      closeTls?: (conn: Deno.TcpConn) => Promise<void>;
     },
   ) {
     this.#host = host;
     this.tcp = tcp;
-    this.#tls = options.tls ?? false;
+    this.#closeTls = options.closeTls ?? null;
     this.outgoing = options.outgoing;
     this.#peer = options.peer;
     this.#source = options.source;
@@ -220,8 +225,8 @@ export class Connection implements Wakeable {
     if (!this.open) return;
     this.open = false;
     if (this.lifetimeTimer !== undefined) clearTimeout(this.lifetimeTimer);
-    if (this.#tls) {
-      void closeTls(this.tcp);
+    if (this.#closeTls !== null) {
+      void this.#closeTls(this.tcp);
     } else {
       try {
         this.tcp.close();
@@ -363,10 +368,14 @@ export class Connection implements Wakeable {
 
   #read(n: number | null): void {
     if (n === null) return this.#ended();
+    const buffer = this.#readBuffer;
     try {
-      this.#delivered(this.#readBuffer, n, performance.now());
+      this.#delivered(buffer, n, performance.now());
     } catch (error) {
       return this.#readFailed(error);
+    }
+    if (n === buffer.length && n < OWN_READ_MAX_BYTES && buffer !== this.#host.sharedReadBuffer) {
+      this.#readBuffer = new Uint8Array(n * 2);
     }
     if (this.open) this.#readNext();
   }

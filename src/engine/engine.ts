@@ -18,15 +18,15 @@ import {
   type TrafficShape,
   type TrafficTap,
 } from "./connection.ts";
-import { connectBound } from "../transport/bound_socket.ts";
+import { ConnectDeadlines } from "./connect_deadlines.ts";
+import type { EngineModules } from "./engine_modules.ts";
 import { OutputTaps } from "./output_taps.ts";
 import { TrafficDumper } from "./dump.ts";
 import { WorkerLatency, workerLatencyBlock } from "./latency_recorder.ts";
 import { Pacer } from "./pacer.ts";
 import { Scheduler } from "./scheduler.ts";
-import { WebSocketSession } from "./websocket_session.ts";
+import type { WebSocketSession } from "./websocket_session.ts";
 import type { WorkerSlice } from "./worker_protocol.ts";
-import { connectTls, listenTls, serverName, tlsClosesSettled } from "../transport/tls.ts";
 
 /** Size of the read buffer shared by byte-counting connections. */
 const SHARED_READ_BYTES = 65536;
@@ -37,6 +37,8 @@ const SHARED_READ_BYTES = 65536;
  * tcpkali's 65535-byte blocks are kept while a dump is active.
  */
 const CONSTANT_BLOCK_BYTES = 1048576;
+/** Sockets closed per turn of the event loop at the end of a run (see `close`). */
+const CLOSE_BATCH = 256;
 /**
  * How long the close phase waits for WebSocket peers to answer a close
  * frame: enough on a LAN, and short, so that a peer that never answers
@@ -65,6 +67,7 @@ export class Engine implements ConnectionHost {
 
   #slice: WorkerSlice;
   #plan: RunPlan;
+  #modules: EngineModules;
   #shape: TrafficShape;
   #clientContent: ContentFactory;
   #serverContent: ContentFactory | null;
@@ -85,7 +88,8 @@ export class Engine implements ConnectionHost {
   #health: DestinationHealth[];
   /** `[address]:port` of each destination, formatted once. */
   #peers: string[];
-  #pendingConnects = new Set<AbortController>();
+  /** Connect timeouts: one shared deadline wheel, no timer per connect. */
+  #deadlines: ConnectDeadlines;
   #encoder = new TextEncoder();
   /** The `--ws` client's upgrade request, per connection; null without --ws. */
   #upgradeRequest: ContentFactory | null;
@@ -100,9 +104,11 @@ export class Engine implements ConnectionHost {
   /** Receives lines the run prints once (however many workers send them). */
   onNotice: (line: string) => void = () => {};
 
-  constructor(slice: WorkerSlice) {
+  /** `modules`: what the plan needs of the optional parts (`loadEngineModules`). */
+  constructor(slice: WorkerSlice, modules: EngineModules) {
     this.counters = new Float64Array(slice.counters);
     this.#slice = slice;
+    this.#modules = modules;
     this.#plan = slice.plan;
     const plan = slice.plan;
     this.#shape = {
@@ -122,6 +128,7 @@ export class Engine implements ConnectionHost {
       : null;
     const request = plan.websocket?.request;
     this.#upgradeRequest = request ? contentFactory(request, "client") : null;
+    this.#deadlines = new ConnectDeadlines(plan.connectTimeoutMs);
     this.#uids = new Int32Array(slice.uidCounter);
     this.#cursor = slice.index;
     this.#health = plan.destinations.map(() => ({ attempts: 0, successes: 0 }));
@@ -150,7 +157,9 @@ export class Engine implements ConnectionHost {
       const where = { hostname: address.address, port: address.port };
       const certificate = this.#plan.tls?.listener;
       try {
-        this.#listeners.push(certificate ? listenTls(where, certificate) : Deno.listen(where));
+        this.#listeners.push(
+          certificate ? this.#modules.tls!.listenTls(where, certificate) : Deno.listen(where),
+        );
       } catch (error) {
         if (error instanceof Deno.errors.NotCapable || error instanceof UsageError) throw error;
         const shown = address.dualStack ? "0.0.0.0" : address.address;
@@ -190,9 +199,10 @@ export class Engine implements ConnectionHost {
     this.#final = this.counters.slice();
     this.#running = false;
     if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer);
+    this.#connectTimer = undefined;
     this.scheduler.clear();
     for (const connection of this.#connections) connection.halt();
-    for (const controller of this.#pendingConnects) controller.abort();
+    this.#deadlines.abortAll();
   }
 
   /** Closes every socket (after halt), after the WebSocket close handshakes. */
@@ -203,9 +213,17 @@ export class Engine implements ConnectionHost {
       } catch { /* already closed */ }
     }
     await Promise.all([...this.#connections].map((c) => c.gate?.finish(c, CLOSE_HANDSHAKE_MS)));
-    for (const connection of [...this.#connections]) connection.close("stop");
+    // Closing a socket fails its pending read with an error object. In
+    // batches, one batch's errors are collected before the next is made,
+    // rather than one per connection all at once growing the heap (and the
+    // peak RSS) by kilobytes per connection at the very end of the run.
+    let closed = 0;
+    for (const connection of [...this.#connections]) {
+      connection.close("stop");
+      if (++closed % CLOSE_BATCH === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     // TLS: the close_notify alerts go out before the worker ends (bounded).
-    if (this.#plan.tls !== null) await tlsClosesSettled();
+    if (this.#plan.tls !== null) await this.#modules.tls!.tlsClosesSettled();
     this.#logExit(this.#final ?? this.counters);
     for (const line of this.outputTaps.exitLines()) this.log(2, line);
   }
@@ -234,10 +252,30 @@ export class Engine implements ConnectionHost {
     const counters = this.counters;
     if (this.#slice.connections - (counters[C.connecting] + counters[C.openOut]) <= 0) return;
     const now = performance.now();
-    if (pacer.allowance(now) < 1) return;
-    pacer.consume(1, now);
-    this.#openOutgoing(this.#nextDestination());
+    // A sleeping tick has not trimmed the allowance: do it as the tick would have.
+    if (this.#connectTimer === undefined) pacer.keepAtMost(this.#connectBank, now);
+    if (pacer.allowance(now) >= 1) {
+      pacer.consume(1, now);
+      this.#openOutgoing(this.#nextDestination());
+    }
+    this.#wakeConnectTick();
   }
+
+  /**
+   * Arms the connect tick unless it is armed. It sleeps once every
+   * connection is open (no timer per millisecond for a steady run); a
+   * close or a failed connect wakes it.
+   */
+  #wakeConnectTick(): void {
+    if (!this.#running || this.#connectTimer !== undefined) return;
+    const tick = Math.min(250, Math.ceil(1000 / this.#slice.connectRate));
+    this.#connectTimer = setTimeout(this.#onConnectTick, tick);
+  }
+
+  readonly #onConnectTick = () => {
+    this.#connectTimer = undefined;
+    this.#connectTick();
+  };
 
   #connectTick(): void {
     if (!this.#running) return;
@@ -252,8 +290,7 @@ export class Engine implements ConnectionHost {
     // closes between ticks re-opens at once, yet a mass close re-opens at
     // the connect rate, never in one burst.
     pacer.keepAtMost(this.#connectBank, now);
-    const tick = Math.min(250, Math.ceil(1000 / this.#slice.connectRate));
-    this.#connectTimer = setTimeout(() => this.#connectTick(), tick);
+    if (!this.#ramped || deficit - opening > 0) this.#wakeConnectTick();
   }
 
   /**
@@ -305,46 +342,44 @@ export class Engine implements ConnectionHost {
     counters[C.initiated]++;
     counters[C.connecting]++;
     health.attempts++;
-    const controller = new AbortController();
-    this.#pendingConnects.add(controller);
-    const timeout = setTimeout(() => controller.abort(), this.#plan.connectTimeoutMs);
     const connectStart = performance.now();
+    const signal = this.#deadlines.signalFor(connectStart);
     let tcp: Deno.TcpConn;
     const sources = this.#plan.outputs.sourceAddresses;
     try {
-      if (this.#plan.tls !== null) {
+      const tls = this.#modules.tls;
+      if (tls !== null) {
         // TLS (--ssl): resolves once the handshake is done; BoundConn offers the TcpConn subset used.
-        tcp = await connectTls({
+        tcp = await tls.connectTls({
           hostname: destination.address,
           port: destination.port,
-          serverName: serverName(destination.host),
+          serverName: tls.serverName(destination.host),
           localAddress: sources.length === 0
             ? undefined
             : sources[this.#boundCount++ % sources.length],
-          signal: controller.signal,
+          signal,
         }) as unknown as Deno.TcpConn;
       } else if (sources.length === 0) {
         tcp = await Deno.connect({
           hostname: destination.address,
           port: destination.port,
-          signal: controller.signal,
+          signal,
         });
       } else {
         // Binding a local address needs node:net; BoundConn offers the TcpConn subset used.
-        tcp = await connectBound({
+        tcp = await this.#modules.bound!.connectBound({
           hostname: destination.address,
           port: destination.port,
           localAddress: sources[this.#boundCount++ % sources.length],
-          signal: controller.signal,
+          signal,
         }) as unknown as Deno.TcpConn;
       }
     } catch (error) {
       counters[C.connecting]--;
-      if (this.#running) this.#connectFailed(error, peer, controller.signal.aborted);
+      if (!this.#running) return;
+      this.#connectFailed(error, peer, signal.aborted);
+      this.#wakeConnectTick();
       return;
-    } finally {
-      clearTimeout(timeout);
-      this.#pendingConnects.delete(controller);
     }
     if (!this.#running) {
       counters[C.connecting]--;
@@ -439,7 +474,7 @@ export class Engine implements ConnectionHost {
     taps.push(...this.latency.tapsFor(source, createdAt, uid));
     let gate: WebSocketSession | undefined;
     if (plan.websocket !== null) {
-      gate = new WebSocketSession(this, {
+      gate = new this.#modules.websocket!.WebSocketSession(this, {
         side: outgoing ? "client" : "server",
         request: request?.forConnection(uid).first,
         // The whole setup, TCP and upgrade, within the connect timeout (after --delay-send).
@@ -454,7 +489,7 @@ export class Engine implements ConnectionHost {
       shape: this.#shape,
       taps,
       gate,
-      tls: plan.tls !== null,
+      closeTls: this.#modules.tls?.closeTls,
     });
     this.#connections.add(connection);
     if (plan.channelLifetimeMs !== null) {

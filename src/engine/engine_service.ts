@@ -7,7 +7,8 @@
  */
 import { permissionHint, UsageError } from "../errors.ts";
 import { Engine } from "./engine.ts";
-import type { FromWorker, ToWorker } from "./worker_protocol.ts";
+import { loadEngineModules } from "./engine_modules.ts";
+import type { FromWorker, ToWorker, WorkerSlice } from "./worker_protocol.ts";
 
 /** How often a snapshot (latency deltas; the counters are shared) is posted. */
 const SNAPSHOT_MS = 50;
@@ -37,6 +38,17 @@ export function engineService(post: (message: FromWorker) => void): EngineServic
     post({ type: "fatal", lines: [`worker failed: ${message}`], exitCode: 70 });
   }
 
+  /** Loads what the plan needs, makes the engine and binds its listeners. */
+  async function init(slice: WorkerSlice): Promise<void> {
+    const modules = await loadEngineModules(slice.plan);
+    engine = new Engine(slice, modules);
+    engine.outputTaps.onMessageStop = ({ chunk, matchEnd }) =>
+      post({ type: "messageStop", chunk, matchEnd });
+    engine.onNotice = (line) => post({ type: "notice", line });
+    engine.bind();
+    post({ type: "ready" });
+  }
+
   function postSnapshot(): void {
     if (!engine) return;
     post({ type: "snapshot", latency: engine.latency.takeDeltas() });
@@ -46,12 +58,7 @@ export function engineService(post: (message: FromWorker) => void): EngineServic
     try {
       switch (message.type) {
         case "init":
-          engine = new Engine(message.slice);
-          engine.outputTaps.onMessageStop = ({ chunk, matchEnd }) =>
-            post({ type: "messageStop", chunk, matchEnd });
-          engine.onNotice = (line) => post({ type: "notice", line });
-          engine.bind();
-          post({ type: "ready" });
+          init(message.slice).catch(fail);
           break;
         case "start":
           engine!.start(() =>

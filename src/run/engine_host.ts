@@ -1,12 +1,23 @@
 /**
- * Starts the engines: one Web Worker each, or, when Deno may not read
- * kali's own modules (a checkout run with only --allow-net), one engine in
- * the main isolate, so that a run scoped to its targets still works.
+ * Starts the engines, one per worker slice of the plan, and decides where
+ * they run. Threads buy parallel throughput; a Web Worker's isolate costs
+ * some 13 MB of resident memory, its startup and its own garbage collector.
+ * So the first engine of a run runs in the main isolate, beside the
+ * coordinator (whose thread is idle most of a run), and every further
+ * engine in a Web Worker of its own, except in a light run, where all
+ * engines share the main thread (see {@linkcode enginesInMain}). The engines
+ * stay what tcpkali's worker threads are in every other respect: each has
+ * its share of connections, destination cursor and `-vv` exit block. When
+ * Deno may not read kali's own modules (a checkout run with only
+ * --allow-net), every engine runs in the main isolate, so that a run scoped
+ * to its targets still works.
  *
  * @module
  */
+import { hasMessages } from "../content/template.ts";
 import { engineService } from "../engine/engine_service.ts";
 import type { FromWorker, ToWorker } from "../engine/worker_protocol.ts";
+import type { RunPlan } from "../plan.ts";
 
 const WORKER_URL = new URL("../../workers/engine_worker.ts", import.meta.url);
 /** The local module folders a worker loads (its imports live under src/). */
@@ -38,6 +49,33 @@ export function workersReadFlag(): string {
   return `--allow-read=${paths.join(",")}`;
 }
 
+/**
+ * Messages per second, over all connections, up to which a client run is
+ * light enough for one thread: under half of what one engine paces on the
+ * 2-core machine of docs/performance.md (about 90,000 5-byte messages a
+ * second with its thread busy), leaving room for reads and timer jitter.
+ */
+export const LIGHT_MESSAGES_PER_SECOND = 40_000;
+
+/**
+ * How many of a run's `engines` (the first ones) run in the main isolate:
+ * all of them when kali chose the number of workers (no `-w`) and the run
+ * is light — no listener, and its connections write no repeated messages
+ * or, paced by `-r`, at most {@linkcode LIGHT_MESSAGES_PER_SECOND} of them
+ * in all; otherwise only the first.
+ */
+export function enginesInMain(plan: RunPlan, engines: number): number {
+  if (plan.workersGiven || plan.listen.length > 0) return 1;
+  if (!hasMessages(plan.content)) return engines;
+  const paced = plan.messageRate !== null && plan.latency.rateSearch === null;
+  return paced && plan.connections * plan.messageRate! <= LIGHT_MESSAGES_PER_SECOND ? engines : 1;
+}
+
+/** Starts one engine: in the main isolate, or in a Web Worker of its own. */
+export function startEngine(inWorker: boolean): EngineHandle {
+  return inWorker ? startWorker() : startInline();
+}
+
 /** Starts one engine as a Web Worker. */
 export function startWorker(): EngineHandle {
   return new Worker(WORKER_URL, { type: "module" }) as unknown as EngineHandle;
@@ -49,17 +87,24 @@ export function startInline(): EngineHandle {
   const engineSide = channel.port2;
   const service = engineService((message) => engineSide.postMessage(message));
   engineSide.onmessage = (event: MessageEvent<ToWorker>) => service(event.data);
+  // What a worker's error handlers would catch ends the run with one line here too.
   const onRejection = (event: PromiseRejectionEvent) => {
     event.preventDefault();
     service.fail(event.reason);
   };
+  const onError = (event: ErrorEvent) => {
+    event.preventDefault();
+    service.fail(event.error);
+  };
   globalThis.addEventListener("unhandledrejection", onRejection);
+  globalThis.addEventListener("error", onError);
   const handle: EngineHandle = {
     postMessage: (message) => channel.port1.postMessage(message),
     onmessage: null,
     onerror: null,
     terminate() {
       globalThis.removeEventListener("unhandledrejection", onRejection);
+      globalThis.removeEventListener("error", onError);
       channel.port1.close();
       engineSide.close();
     },

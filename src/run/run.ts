@@ -9,6 +9,7 @@
 import type { RunPlan } from "../plan.ts";
 import { C, newCounters, sinceBaseline, steadyBaseline } from "../stats/counters.ts";
 import type { RunEvent, RunResult, RunSample } from "../stats/result.ts";
+import { loadHistogramLibrary, measuresLatency } from "../stats/hdr_library.ts";
 import { hostName, type RunSetup, runSetup } from "../stats/run_setup.ts";
 import { type Phase, type SeriesPoint, SeriesRecorder } from "../stats/series.ts";
 import { connectionLoss } from "./connection_loss.ts";
@@ -34,6 +35,7 @@ const STOP_GRACE_MS = 3000;
 
 /** Runs the plan to completion. */
 export async function runPlan(plan: RunPlan, observer: RunObserver): Promise<RunResult> {
+  if (measuresLatency(plan.latency)) await loadHistogramLibrary();
   const run = new Run(plan, observer);
   try {
     return await run.execute();

@@ -9,7 +9,7 @@ import type { FromWorker, ToWorker, WorkerSlice } from "../engine/worker_protoco
 import { EXIT } from "../errors.ts";
 import { mergeCounters, newCounters } from "../stats/counters.ts";
 import type { MessageStopHit, RunFailure } from "../stats/result.ts";
-import { type EngineHandle, startInline, startWorker } from "./engine_host.ts";
+import { type EngineHandle, enginesInMain, startEngine } from "./engine_host.ts";
 import type { LatencyMerge } from "./latency_merge.ts";
 
 /** How often the counters are sampled for the steady baseline (tcpkali: 42 ms). */
@@ -50,7 +50,8 @@ export class WorkerPool {
   constructor(slices: WorkerSlice[], options: PoolOptions) {
     this.slices = slices;
     this.#options = options;
-    slices.forEach((slice, n) => this.#start(slice, n));
+    const inMain = slices.length > 0 ? enginesInMain(slices[0].plan, slices.length) : 0;
+    slices.forEach((slice, n) => this.#start(slice, n, options.threaded && n >= inMain));
   }
 
   /** Whether every worker has posted a message of this type. */
@@ -104,8 +105,8 @@ export class WorkerPool {
     this.#engines.forEach((engine) => engine.terminate());
   }
 
-  #start(slice: WorkerSlice, n: number): void {
-    const engine = this.#options.threaded ? startWorker() : startInline();
+  #start(slice: WorkerSlice, n: number, inWorker: boolean): void {
+    const engine = startEngine(inWorker);
     engine.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data, n);
     engine.onerror = (event) => {
       event.preventDefault();

@@ -22,12 +22,8 @@
  *
  * @module
  */
-import {
-  decodeFromCompressedBase64,
-  encodeIntoCompressedBase64,
-  Int32Histogram,
-  type JsHistogram,
-} from "hdr-histogram-js";
+import type { Int32Histogram, JsHistogram } from "hdr-histogram-js";
+import { histogramLibrary } from "./hdr_library.ts";
 
 /** Lowest discernible latency, µs. */
 export const LOWEST_MICROS = 1;
@@ -73,7 +69,9 @@ export class LatencyHistogram {
   /** False once a subtraction or a decode leaves the extremes unknown. */
   #extremesKnown = true;
 
+  /** Needs the library: `await loadHistogramLibrary()` (./hdr_library.ts) first. */
   constructor() {
+    const { Int32Histogram } = histogramLibrary();
     this.#hdr = new Int32Histogram(LOWEST_MICROS, HIGHEST_MICROS, SIGNIFICANT_DIGITS);
     this.#hdr.autoResize = false;
     this.#counts = this.#hdr._counts as Uint32Array;
@@ -246,7 +244,7 @@ export class LatencyHistogram {
   /** HdrHistogram V2 compressed base64 (interoperable with other HDR tools). */
   toBase64(): string {
     this.#syncLibraryExtremes();
-    return encodeIntoCompressedBase64(this.#hdr);
+    return histogramLibrary().encodeIntoCompressedBase64(this.#hdr);
   }
 
   /**
@@ -258,7 +256,11 @@ export class LatencyHistogram {
     encoded: string,
     extremes?: { minMicros: number; maxMicros: number },
   ): LatencyHistogram {
-    const decoded = decodeFromCompressedBase64(encoded, 32, false) as JsHistogram;
+    const decoded = histogramLibrary().decodeFromCompressedBase64(
+      encoded,
+      32,
+      false,
+    ) as JsHistogram;
     const histogram = new LatencyHistogram();
     histogram.#hdr.add(decoded);
     decoded.destroy();

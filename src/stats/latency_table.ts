@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { decodeFromCompressedBase64, type JsHistogram } from "hdr-histogram-js";
+import type { JsHistogram } from "hdr-histogram-js";
 import type { LatencyHistogram } from "./histogram.ts";
 import { formatFixed } from "../shared/format.ts";
+import { histogramLibrary } from "./hdr_library.ts";
 
 /** Percentile ticks per half distance, as tcpkali's `hdr_percentiles_print(…, 5, …)`. */
 const TICKS_PER_HALF_DISTANCE = 5;
@@ -18,6 +19,7 @@ const TICKS_PER_HALF_DISTANCE = 5;
  * `#[Max …]`, `#[Buckets …]` footer.
  */
 export function percentileTable(histogram: LatencyHistogram): string[] {
+  const { decodeFromCompressedBase64 } = histogramLibrary();
   const decoded = decodeFromCompressedBase64(histogram.toBase64(), 32, false) as JsHistogram;
   try {
     const text = decoded.outputPercentileDistribution(TICKS_PER_HALF_DISTANCE, 1000);

@@ -4,6 +4,9 @@ import { htmlReport } from "../../src/report/html_report.ts";
 import { LatencyHistogram } from "../../src/stats/histogram.ts";
 import { pointLatency } from "../../src/stats/series.ts";
 import { fakePoint, fakeResult } from "../_helpers/results.ts";
+import { loadHistogramLibrary } from "../../src/stats/hdr_library.ts";
+
+await loadHistogramLibrary();
 
 Deno.test("the percentile curve steps as HdrHistogram's plotter and ends at the maximum", () => {
   const h = new LatencyHistogram();

@@ -16,6 +16,9 @@ import { pointLatency } from "../../src/stats/series.ts";
 import { evaluateThresholds } from "../../src/stats/thresholds.ts";
 import { type Schema, validate } from "../_helpers/json_schema.ts";
 import { countersOf, fakePoint, fakeResult } from "../_helpers/results.ts";
+import { loadHistogramLibrary } from "../../src/stats/hdr_library.ts";
+
+await loadHistogramLibrary();
 
 const schema: Schema = JSON.parse(
   Deno.readTextFileSync(new URL("../../docs/kali-result.schema.json", import.meta.url)),

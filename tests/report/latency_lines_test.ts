@@ -8,6 +8,9 @@ import {
 } from "../../src/report/latency_lines.ts";
 import { workerLatencySummary } from "../../src/stats/latency_table.ts";
 import { LatencyHistogram } from "../../src/stats/histogram.ts";
+import { loadHistogramLibrary } from "../../src/stats/hdr_library.ts";
+
+await loadHistogramLibrary();
 
 function filled(samples: number[]): LatencyHistogram {
   const histogram = new LatencyHistogram();

@@ -9,6 +9,9 @@ import {
   ZERO_TRAFFIC,
 } from "../../src/report/statsd.ts";
 import { LatencyHistogram } from "../../src/stats/histogram.ts";
+import { loadHistogramLibrary } from "../../src/stats/hdr_library.ts";
+
+await loadHistogramLibrary();
 
 const decoder = new TextDecoder();
 const text = (datagrams: Uint8Array[]) => datagrams.map((d) => decoder.decode(d));

@@ -5,6 +5,7 @@ import {
   parseKaliReport,
   parseLatencyLine,
   parseRedisBenchmarkCsv,
+  parseStraceSummary,
   parseTimeOutput,
   parseWorkerTotals,
 } from "../../scripts/bench_parse.ts";
@@ -81,6 +82,11 @@ Deno.test("parseIperf3Json throws iperf3's own error", () => {
     () => parseIperf3Json(fixture("iperf3_error.json")),
     /iperf3: unable to connect to server: Connection refused/,
   );
+});
+
+Deno.test("parseStraceSummary reads calls per syscall, with or without errors", () => {
+  const calls = parseStraceSummary(fixture("strace_c.txt"));
+  assert.deepEqual([...calls], [["sendto", 49171], ["write", 236]]);
 });
 
 Deno.test("parseTimeOutput skips GNU time's exit-status line", () => {

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { decodeFromCompressedBase64, Int32Histogram } from "hdr-histogram-js";
 import { HIGHEST_MICROS, LatencyHistogram } from "../../src/stats/histogram.ts";
+import { loadHistogramLibrary } from "../../src/stats/hdr_library.ts";
+
+await loadHistogramLibrary();
 
 /** Deterministic pseudo-random integers in [0, limit). */
 function randomSamples(count: number, limit: number, seed: number): number[] {

@@ -12,6 +12,9 @@ import { pointLatency } from "../../src/stats/series.ts";
 import type { RunResult } from "../../src/stats/result.ts";
 import { bucketCounts, countersOf, fakePoint, fakeResult } from "../_helpers/results.ts";
 import { Random } from "../../src/content/random.ts";
+import { loadHistogramLibrary } from "../../src/stats/hdr_library.ts";
+
+await loadHistogramLibrary();
 
 const START = Date.parse("2030-01-01T00:00:00Z");
 const PERCENTILES = [{ label: "95", value: 95 }, { label: "99", value: 99 }];

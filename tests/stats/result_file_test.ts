@@ -5,6 +5,9 @@ import { LatencyHistogram } from "../../src/stats/histogram.ts";
 import { readResult, splitDocuments } from "../../src/stats/result_file.ts";
 import { pointLatency } from "../../src/stats/series.ts";
 import { countersOf, fakePoint, fakeResult } from "../_helpers/results.ts";
+import { loadHistogramLibrary } from "../../src/stats/hdr_library.ts";
+
+await loadHistogramLibrary();
 
 function sample() {
   const connect = new LatencyHistogram();

@@ -3,6 +3,9 @@ import { parseThreshold } from "../../src/cli/thresholds.ts";
 import { LatencyHistogram } from "../../src/stats/histogram.ts";
 import { evaluateThresholds } from "../../src/stats/thresholds.ts";
 import { countersOf, fakeResult } from "../_helpers/results.ts";
+import { loadHistogramLibrary } from "../../src/stats/hdr_library.ts";
+
+await loadHistogramLibrary();
 
 function result() {
   const message = new LatencyHistogram();

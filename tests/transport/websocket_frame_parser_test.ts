@@ -338,3 +338,93 @@ Deno.test("validateUtf8: a text message that is not UTF-8 fails with 1007, howev
     0,
   );
 });
+
+/** A parser whose handler looks at no data frame (as a sink's): it skips whole data frames. */
+function sink(options: FrameParserOptions) {
+  const events: string[] = [];
+  const parser = new WebSocketFrameParser({
+    ping: (p) => void events.push(`ping ${latin1(p)}`),
+    pong: (p) => void events.push(`pong ${latin1(p)}`),
+    close: (code, reason) => void events.push(`close ${code} ${reason}`),
+  }, options);
+  return { parser, events };
+}
+
+const CONTROL_EVENTS = MIXED_EVENTS.filter((e) => /^(ping|pong|close) /.test(e));
+
+Deno.test("a sink parser reports the same control events and counts at every split", () => {
+  for (const mask of [0x11223344, 0]) {
+    const stream = mixedStream(mask);
+    for (let a = 0; a <= stream.length; a++) {
+      for (const b of [a, Math.min(stream.length, a + 3), stream.length]) {
+        const { parser, events } = sink(SERVER);
+        assert.equal(pushCut(parser, stream, [a, b]), 0, `cuts ${a}, ${b}`);
+        assert.deepEqual(events, CONTROL_EVENTS, `mask ${mask} cuts ${a}, ${b}`);
+        assert.equal(parser.messages, 3);
+        assert.equal(parser.frames, 7);
+        assert.ok(parser.atFrameBoundary && !parser.inMessage);
+      }
+    }
+  }
+});
+
+Deno.test("a sink parser counts a run of small frames and the ping among them", () => {
+  const hello: FrameSpec = { opcode: Opcode.text, payload: text.encode("hello"), mask: 0 };
+  const frames = [
+    ...Array(1000).fill(hello),
+    { opcode: Opcode.ping, payload: text.encode("p"), mask: 0 },
+    ...Array(999).fill(hello),
+    { opcode: Opcode.binary, payload: new Uint8Array(300), mask: 0x01020304, fin: false },
+    { opcode: Opcode.continuation, payload: new Uint8Array(3), mask: 0x01020304 },
+  ];
+  const stream = renderFrames(frames);
+  for (const cuts of [[], [5000], [11, 22, 10999, 11005], [stream.length - 1]]) {
+    const { parser, events } = sink(SERVER);
+    assert.equal(pushCut(parser, stream, cuts), 0);
+    assert.deepEqual(events, ["ping p"], `cuts ${cuts}`);
+    assert.equal(parser.messages, 2000, `cuts ${cuts}`);
+    assert.equal(parser.frames, 2002, `cuts ${cuts}`);
+  }
+});
+
+Deno.test("a sink parser describes the last frame it skipped", () => {
+  const { parser } = sink(SERVER);
+  const stream = renderFrames([
+    { opcode: Opcode.text, payload: text.encode("a"), mask: 0 },
+    { opcode: Opcode.binary, payload: new Uint8Array(200), mask: 0xcafebabe, fin: false },
+  ]);
+  assert.equal(parser.push(stream), 0);
+  assert.deepEqual({ ...parser.frame }, {
+    opcode: Opcode.binary,
+    fin: false,
+    rsv: 0,
+    masked: true,
+    maskKey: 0xcafebabe,
+    length: 200,
+  });
+  assert.ok(parser.inMessage);
+});
+
+for (const [name, stream, code, options] of MALFORMED) {
+  Deno.test(`malformed, sink parser, after good frames: ${name} → ${code}`, () => {
+    const good = options?.side === "client" ? "\x81\x01a\x82\x00" : "\x81\x81\x00\x00\x00\x00a";
+    const input = bytes(good.repeat(3) + stream);
+    for (let cut = 0; cut <= input.length; cut++) {
+      const { parser } = sink(options ?? SERVER);
+      assert.equal(pushCut(parser, input, [cut]), code, `cut at ${cut}`);
+      assert.notEqual(parser.error, "");
+    }
+  });
+}
+
+Deno.test("a sink parser skips data payloads without unmasking them; control ones are unmasked", () => {
+  const stream = renderFrames([
+    { opcode: Opcode.text, payload: text.encode("data"), mask: 0x0f0f0f0f },
+    { opcode: Opcode.ping, payload: text.encode("ctl"), mask: 0x0f0f0f0f },
+  ]);
+  const received = stream.slice();
+  const { parser, events } = sink(SERVER);
+  assert.equal(parser.push(received), 0);
+  assert.deepEqual(received.subarray(0, 10), stream.subarray(0, 10)); // still masked
+  assert.deepEqual(events, ["ping ctl"]);
+});

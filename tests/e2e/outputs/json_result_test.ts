@@ -7,8 +7,11 @@ import assert from "node:assert/strict";
 import { freePort, reportBytes, runKali } from "../../_helpers/kali.ts";
 import { type Schema, validate } from "../../_helpers/json_schema.ts";
 import { LatencyHistogram } from "../../../src/stats/histogram.ts";
+import { loadHistogramLibrary } from "../../../src/stats/hdr_library.ts";
 import { EchoServer } from "../../_helpers/echo_server.ts";
 import { makeCertificate } from "../../_helpers/tls_peers.ts";
+
+await loadHistogramLibrary();
 
 const schema: Schema = JSON.parse(
   Deno.readTextFileSync(new URL("../../../docs/kali-result.schema.json", import.meta.url)),

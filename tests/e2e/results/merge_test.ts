@@ -12,6 +12,9 @@ import { type Schema, validate } from "../../_helpers/json_schema.ts";
 import { bucketCounts } from "../../_helpers/results.ts";
 import { LatencyHistogram } from "../../../src/stats/histogram.ts";
 import type { ResultDocument } from "../../../src/stats/result_document.ts";
+import { loadHistogramLibrary } from "../../../src/stats/hdr_library.ts";
+
+await loadHistogramLibrary();
 
 const schema: Schema = JSON.parse(
   Deno.readTextFileSync(new URL("../../../docs/kali-result.schema.json", import.meta.url)),

@@ -6,6 +6,9 @@
 import assert from "node:assert/strict";
 import { freePort, runKali } from "../../_helpers/kali.ts";
 import { startRedis } from "../../_helpers/peers.ts";
+import { loadHistogramLibrary } from "../../../src/stats/hdr_library.ts";
+
+await loadHistogramLibrary();
 
 Deno.test("thresholds that hold: verdict lines after the report, exit 0, outcomes in the JSON", async () => {
   const redis = await startRedis();

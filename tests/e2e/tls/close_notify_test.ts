@@ -373,7 +373,7 @@ function connectionOn(tls: boolean) {
       writeCombine: true,
       delaySendMs: 0,
     },
-    tls,
+    closeTls: tls ? closeTls : undefined,
   });
   return { connection, calls, reasons };
 }
