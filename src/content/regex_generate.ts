@@ -98,12 +98,10 @@ function emitRepeat(node: Extract<RegexNode, { type: "repeat" }>): Emit {
   if (item.type === "class") {
     // `[a-z]+` and the like: the common case, one tight loop.
     const members = item.members;
-    const size = members.length;
     return (random, out) => {
-      const target = out.bytes;
-      let at = out.length;
-      for (let n = count(random); n > 0; n--) target[at++] = members[random.index(size)];
-      out.length = at;
+      const n = count(random);
+      random.pick(members, out.bytes, out.length, n);
+      out.length += n;
     };
   }
   const emit = emitFor(item);

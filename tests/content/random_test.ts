@@ -35,3 +35,30 @@ Deno.test("a fixed seed repeats its sequence; different seeds differ", () => {
   assert.deepEqual(draw(3), draw(3));
   assert.notDeepEqual(draw(3), draw(4));
 });
+
+Deno.test("pick: runs of members, each about equally often, every count honoured", () => {
+  const random = new Random(6);
+  for (const size of [1, 3, 26, 200, 256]) {
+    const members = Uint8Array.from({ length: size }, (_, i) => (i * 7 + 3) % 256);
+    const allowed = new Set(members);
+    const counts = new Map<number, number>();
+    const target = new Uint8Array(size * 400 + 2).fill(0xee);
+    // Odd and even counts, so a step's second half is sometimes left unused.
+    let at = 1;
+    while (at < target.length - 1) {
+      const count = Math.min(1 + (at % 7), target.length - 1 - at);
+      random.pick(members, target, at, count);
+      at += count;
+    }
+    assert.equal(target[0], 0xee, "nothing written before `at`");
+    assert.equal(target[target.length - 1], 0xee, "nothing written past `at + count`");
+    for (const byte of target.subarray(1, target.length - 1)) {
+      assert.ok(allowed.has(byte), `${byte} is no member`);
+      counts.set(byte, (counts.get(byte) ?? 0) + 1);
+    }
+    assert.equal(counts.size, size, `all ${size} members drawn`);
+    for (const count of counts.values()) {
+      assert.ok(Math.abs(count - 400) <= 120, `${size}: ${count}`);
+    }
+  }
+});
