@@ -76,6 +76,12 @@ export interface StreamGate {
 
 /** Private read buffer size for connections whose reads are inspected. */
 const OWN_READ_BYTES = 16384;
+/**
+ * A private buffer that a read fills grows, doubling, up to this: a busy
+ * marker-scanning reader then makes a quarter of the reads, an idle one
+ * keeps its small buffer.
+ */
+const MAX_OWN_READ_BYTES = 65536;
 
 /** Read size when downstream is limited, as tcpkali's. */
 const LIMITED_READ = 16384;
@@ -380,12 +386,16 @@ export class Connection implements Wakeable {
   #read(n: number | null): void {
     if (n === null) return this.#ended();
     const now = performance.now();
+    const buffer = this.#readBuffer;
     try {
-      this.#delivered(this.#readBuffer, n, now);
+      this.#delivered(buffer, n, now);
     } catch (error) {
       return this.#readFailed(error);
     }
     if (!this.open) return;
+    if (n === buffer.length && n < MAX_OWN_READ_BYTES && buffer !== this.#host.sharedReadBuffer) {
+      this.#readBuffer = new Uint8Array(n * 2);
+    }
     const resumer = this.#readResumer ??= {
       wake: () => {
         if (this.open) this.#readNext();
