@@ -170,7 +170,7 @@ export class Engine implements ConnectionHost {
    * (connected, and upgraded with --ws), or once no more can be opened.
    */
   start(onRamped: () => void): void {
-    this.scheduler.start(); // its helper thread starts before the first connection
+    this.scheduler.start(); // listens for the precise alarm, if the run has one
     this.#running = true;
     this.#onRamped = onRamped;
     for (const listener of this.#listeners) this.#acceptLoop(listener);
