@@ -1,7 +1,7 @@
 /**
  * `deno task bench`: kali side by side with reference peers (iperf3,
  * redis-server/redis-benchmark, bare-Deno floors) on loopback, scenarios
- * S1–S8 of the performance issue and the client-only S3c and S4c. Prints a
+ * S1–S10 of the performance issues and the client-only S3c and S4c. Prints a
  * table and writes the same as JSON.
  *
  * Options: `--only S1,S3c`, `--quick` (short durations, a smoke run),
@@ -747,6 +747,24 @@ const S4C: Scenario = {
   },
 };
 
+/** A throwaway redis-server on a free loopback port. */
+async function startRedis(lifetimeSeconds: number) {
+  const port = freePort();
+  const server = await startPeer("redis-server", [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--maxclients",
+    "1000",
+  ], { port, lifetimeSeconds });
+  return { port, server };
+}
+
 const S5: Scenario = {
   id: "S5",
   title: "latency",
@@ -761,19 +779,7 @@ const S5: Scenario = {
       ["PING→PONG p95", "ms", "—"],
       ["PING→PONG p99", "ms", "—"],
     ];
-    const port = freePort();
-    const server = await startPeer("redis-server", [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--maxclients",
-      "1000",
-    ], { port, lifetimeSeconds: 4 * d + 60 });
+    const { port, server } = await startRedis(4 * d + 60);
     try {
       const kali = await runKali(ctx, [
         "-e",
@@ -1054,7 +1060,106 @@ const S8: Scenario = {
   },
 };
 
-const SCENARIOS = [S1, S2, S3, S3C, S4, S4C, S5, S6, S7, S8];
+/** Per-message content: regex and marker messages, each beside a constant message of its size. */
+const S9: Scenario = {
+  id: "S9",
+  title: "content",
+  async run(ctx) {
+    const d = seconds(ctx.quick, 5, 2);
+    const rows: Row[] = [];
+    const cases: [what: string, message: string, sameSize: number][] = [
+      // tcpkali's average size of `[a-z]+` is 8 (16 × 1 / 2); the real mean is 8.5.
+      [String.raw`\{re [a-z]+} self-loop, 10 conns`, String.raw`\{re [a-z]+}`, 8],
+      [String.raw`\{message.marker} self-loop, 10 conns`, String.raw`\{message.marker}`, 30],
+    ];
+    for (const [what, message, sameSize] of cases) {
+      const received = async (content: string) => {
+        const port = freePort();
+        const args = [...selfLoop(port), "-c", "10", "-m", content, "-T", `${d}s`];
+        return await runKali(ctx, args, { durationSeconds: d + 1 });
+      };
+      const kali = await received(message);
+      if (kali.kind !== "ok") {
+        rows.push(...notMeasured("S9", [[what, "Gbit/s", "≥ 5× kali 0.1"]], kali.reason));
+        continue;
+      }
+      const constant = await received("c".repeat(sameSize));
+      const reference = constant.kind === "ok" ? constant.report.downMbps / 1000 : null;
+      const gbps = kali.report.downMbps / 1000;
+      rows.push({
+        scenario: "S9",
+        what,
+        unit: "Gbit/s",
+        kali: gbps,
+        reference,
+        referenceLabel: `kali, constant ${sameSize} B`,
+        ratio: ratioOf(gbps, reference),
+        target: "≥ 5× kali 0.1",
+        met: null,
+        note: `received (↓) bandwidth; kali 0.1's figure: --kali on its tree${
+          constant.kind === "ok" ? "" : `; constant run: ${constant.reason}`
+        }`,
+        digits: 2,
+      });
+    }
+    return rows;
+  },
+};
+
+/** Paced PING→PONG against redis: how late kali's own sends leave (corrected − raw). */
+const S10: Scenario = {
+  id: "S10",
+  title: "paced lateness",
+  async run(ctx) {
+    const d = seconds(ctx.quick, 5, 2);
+    const what = "corrected − raw p50, 10 conns × 200/s PING";
+    const { port, server } = await startRedis(d + 60);
+    try {
+      const kali = await runKali(ctx, [
+        "-e",
+        "-m",
+        String.raw`PING\r\n`,
+        "--latency-marker",
+        "PONG",
+        "-r",
+        "200",
+        "-c",
+        "10",
+        "--latency-percentiles",
+        "50,95",
+        "-T",
+        `${d}s`,
+        `127.0.0.1:${port}`,
+      ], { durationSeconds: d + 1 });
+      if (kali.kind !== "ok") return notMeasured("S10", [[what, "ms", "≤ 0.5 ms"]], kali.reason);
+      const raw = kali.report.messageLatency;
+      const corrected = kali.report.correctedLatency;
+      if (!raw || !corrected) {
+        return notMeasured("S10", [[what, "ms", "≤ 0.5 ms"]], "no (corrected) latency lines");
+      }
+      const late = corrected["50"] - raw["50"];
+      return [{
+        scenario: "S10",
+        what,
+        unit: "ms",
+        kali: late,
+        reference: null,
+        referenceLabel: "",
+        ratio: null,
+        target: "≤ 0.5 ms",
+        met: late <= 0.5,
+        note: `raw p50/p95 ${raw["50"]}/${raw["95"]} ms, corrected ${corrected["50"]}/${
+          corrected["95"]
+        } ms`,
+        digits: 1,
+      }];
+    } finally {
+      await server.stop();
+    }
+  },
+};
+
+const SCENARIOS = [S1, S2, S3, S3C, S4, S4C, S5, S6, S7, S8, S9, S10];
 
 function formatNumber(value: number | null, digits: number): string {
   if (value === null) return "—";

@@ -28,6 +28,8 @@ export interface KaliReport {
   firstByteLatency: LatencyLine | null;
   /** `Message latency at percentiles:`, when printed. */
   messageLatency: LatencyLine | null;
+  /** `Corrected message latency at percentiles:` (kali's paced `--latency-marker` runs). */
+  correctedLatency: LatencyLine | null;
   /** `Test duration: D s.` in seconds. */
   durationSeconds: number;
 }
@@ -78,6 +80,7 @@ export function parseKaliReport(stdout: string): KaliReport | null {
     connectLatency: latency(stdout, "TCP connect latency"),
     firstByteLatency: latency(stdout, "First byte latency"),
     messageLatency: latency(stdout, "Message latency"),
+    correctedLatency: latency(stdout, "Corrected message latency"),
     durationSeconds: Number(duration[1]),
   };
 }

@@ -7,6 +7,7 @@
  */
 import { ByteWriter } from "./buffers.ts";
 import { Cursor, MAX_NESTING } from "./cursor.ts";
+import { readFileName } from "./file_name.ts";
 import { parseRegex } from "./regex.ts";
 import { generateRegex } from "./regex_generate.ts";
 import type { Random } from "./random.ts";
@@ -34,7 +35,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const QUOTE = 0x22;
 const LESS = 0x3c;
-const GREATER = 0x3e;
 const MARKER_ZERO = new TextEncoder().encode("0");
 
 /**
@@ -227,32 +227,11 @@ function readQuoted(cursor: Cursor): Uint8Array {
   return unescape(content);
 }
 
-/** Bytes a filename may not contain unquoted: `] [ " ' { } < > ( )` and space. */
-function isFilenameByte(byte: number): boolean {
-  return byte > 0x20 && !"][\"'{}<>()".includes(String.fromCharCode(byte));
-}
-
 const utf8 = new TextDecoder();
 
-/** `<name>` or `<"name">` (cursor on `<`): reads and returns the file. */
+/** `<name>`, `< "name" >` and every other spacing (cursor on `<`): reads and returns the file. */
 function readFileToken(cursor: Cursor, options: ParseOptions): Uint8Array {
-  cursor.at++;
-  let name: Uint8Array;
-  if (cursor.peek() === QUOTE) {
-    const start = ++cursor.at;
-    while (!cursor.atEnd && cursor.peek() !== QUOTE) cursor.at++;
-    if (cursor.atEnd) cursor.failAtByte("'\"'");
-    name = cursor.source.subarray(start, cursor.at);
-    cursor.at++;
-  } else {
-    const start = cursor.at;
-    while (!cursor.atEnd && isFilenameByte(cursor.peek())) cursor.at++;
-    name = cursor.source.subarray(start, cursor.at);
-    if (name.length === 0) cursor.failAtByte("file name");
-  }
-  if (cursor.peek() !== GREATER) cursor.failAtByte("'>'");
-  cursor.at++;
-  const path = utf8.decode(name);
+  const path = utf8.decode(readFileName(cursor));
   return (options.readFile ?? readFileOrFail)(path);
 }
 

@@ -9,7 +9,7 @@ import { ByteWriter, OffsetList } from "./buffers.ts";
 import { MARKER_DIGITS_AT, writeMarkerDigits } from "./marker.ts";
 import { type Op, programSizes, regeneratesPerMessage } from "./program.ts";
 import type { Random } from "./random.ts";
-import { renderOps } from "./render.ts";
+import { compileRender, type MessageRenderer, renderOps } from "./render.ts";
 import type { MessageSource } from "./types.ts";
 
 /** `copies` back-to-back copies of `message`, at least `minBytes` long. */
@@ -44,7 +44,8 @@ export class RenderedSource implements MessageSource {
   readonly messageSize: number;
   stamp?: (buffer: Uint8Array, from: number, to: number, epochMicros: number) => void;
 
-  readonly #messageOps: Op[];
+  /** Renders one repeated message; compiled once per source. */
+  readonly #renderer: MessageRenderer;
   readonly #random: Random;
   readonly #minBlockBytes: number;
   readonly #regenerate: boolean;
@@ -55,12 +56,12 @@ export class RenderedSource implements MessageSource {
   readonly #digits = new Uint8Array(16);
 
   constructor(firstOps: Op[], messageOps: Op[], random: Random, minBlockBytes: number) {
-    this.#messageOps = messageOps;
+    this.#renderer = compileRender(messageOps);
     this.#random = random;
     this.#minBlockBytes = minBlockBytes;
     this.#regenerate = regeneratesPerMessage(messageOps);
     const sizes = programSizes(messageOps);
-    this.#maxMessageBytes = sizes.max;
+    this.#maxMessageBytes = this.#renderer.maxBytes;
 
     const firstWriter = new ByteWriter(64);
     renderOps(firstOps, random, firstWriter, this.#firstMarkers);
@@ -82,7 +83,7 @@ export class RenderedSource implements MessageSource {
   #renderReplicated(): number {
     const one = new ByteWriter(64);
     const markers = new OffsetList(1);
-    renderOps(this.#messageOps, this.#random, one, markers);
+    this.#renderer.render(this.#random, one, markers);
     const size = one.length;
     this.block = replicate(one.view(), this.#minBlockBytes);
     const copies = size === 0 ? 0 : this.block.length / size;
@@ -94,20 +95,23 @@ export class RenderedSource implements MessageSource {
     return size;
   }
 
-  /** Re-renders the block with fresh per-message content (no-op otherwise). */
+  /**
+   * Re-renders the block with fresh per-message content (no-op otherwise):
+   * a whole block of messages at a time, into the same buffer.
+   */
   refill(): void {
     if (!this.#regenerate) return;
     const writer = this.#writer;
+    const renderer = this.#renderer;
+    const random = this.#random;
+    const markers = this.#blockMarkers;
+    const minBytes = this.#minBlockBytes;
     writer.length = 0;
-    this.#blockMarkers.count = 0;
+    markers.count = 0;
     if (this.#maxMessageBytes > 0) {
       // Zero-length draws are possible (`a?`), so bound the number of copies.
-      for (
-        let copies = 0;
-        writer.length < this.#minBlockBytes && copies <= this.#minBlockBytes;
-        copies++
-      ) {
-        renderOps(this.#messageOps, this.#random, writer, this.#blockMarkers);
+      for (let copies = 0; writer.length < minBytes && copies <= minBytes; copies++) {
+        renderer.render(random, writer, markers);
       }
     }
     this.block = writer.view();
@@ -124,7 +128,9 @@ export class RenderedSource implements MessageSource {
     writeMarkerDigits(digits, 0, epochMicros);
     const offsets = markers.offsets;
     for (let i = markers.firstAtOrAfter(from); i < markers.count && offsets[i] < to; i++) {
-      buffer.set(digits, offsets[i] + MARKER_DIGITS_AT);
+      // 16 stores beat a `set` call this short.
+      const at = offsets[i] + MARKER_DIGITS_AT;
+      for (let d = 0; d < 16; d++) buffer[at + d] = digits[d];
     }
   }
 }

@@ -75,12 +75,16 @@ export interface StreamGate {
 
 /**
  * Private read buffer size for connections whose reads are inspected, to
- * begin with: a read that fills it doubles it, up to OWN_READ_MAX_BYTES, so
+ * begin with: a read that fills it doubles it, up to MAX_OWN_READ_BYTES, so
  * only busy connections pay for large reads (fewer read calls per byte).
  */
 const OWN_READ_BYTES = 16384;
-/** The largest private read buffer: the shared buffer's size. */
-const OWN_READ_MAX_BYTES = 65536;
+/**
+ * A private buffer that a read fills grows, doubling, up to this: a busy
+ * marker-scanning reader then makes a quarter of the reads, an idle one
+ * keeps its small buffer.
+ */
+const MAX_OWN_READ_BYTES = 65536;
 
 /** Read size when downstream is limited, as tcpkali's. */
 const LIMITED_READ = 16384;
@@ -106,6 +110,11 @@ export class Connection implements Wakeable {
   /** Size of one message when paced by messages (-r); 0 otherwise. */
   #messageBytes = 0;
   #sendAfter: number;
+  /**
+   * The latest time the pump has acted as of: the scheduler may wake it a
+   * little before its due time and say so; pacing then goes on from there.
+   */
+  #asOf = 0;
   #firstOffset = 0;
   #blockOffset = 0;
   #writing = false;
@@ -117,11 +126,14 @@ export class Connection implements Wakeable {
   #readBuffer: Uint8Array;
   #inFlight: Uint8Array | null = null;
   #inFlightFrom = 0;
+  #inFlightTo = 0;
   // Promise callbacks, created on first use: an idle connection never writes.
   #onWritten: ((n: number) => void) | null = null;
   #onWriteError: ((error: unknown) => void) | null = null;
   #onRead: ((n: number | null) => void) | null = null;
   #onReadError: ((error: unknown) => void) | null = null;
+  /** Resumes the read chain after a yield to the event loop. */
+  #readResumer: Wakeable | null = null;
 
   constructor(
     host: ConnectionHost,
@@ -239,6 +251,8 @@ export class Connection implements Wakeable {
   /** Scheduler callback and write pump: writes what is due, or sleeps. */
   wake(now: number): void {
     if (!this.open || this.#writing) return;
+    if (now < this.#asOf) now = this.#asOf;
+    else this.#asOf = now;
     // --delay-send holds the WebSocket upgrade request too, not a listener's 101.
     const held = this.#source !== null || (this.outgoing && this.gate !== null);
     // The scheduler wakes up to EARLY_WAKE_MS early; treat that as due, or we would spin.
@@ -279,6 +293,7 @@ export class Connection implements Wakeable {
     this.#source!.stamp?.(buffer, from, to, epochMicrosNow());
     this.#inFlight = buffer;
     this.#inFlightFrom = from;
+    this.#inFlightTo = to;
     const view = from === 0 && to === buffer.length ? buffer : buffer.subarray(from, to);
     this.tcp.write(view).then(
       this.#onWritten ??= (n) => this.#written(n),
@@ -299,7 +314,7 @@ export class Connection implements Wakeable {
     }
     const source = this.#source;
     if (!source) return this.wake(performance.now()); // halted while the write was in flight
-    const now = performance.now();
+    let now = performance.now();
     if (this.#writingFirst) {
       this.#firstOffset += n; // first messages are not charged to the pacer
     } else {
@@ -313,8 +328,13 @@ export class Connection implements Wakeable {
         this.#blockOffset = 0;
         source.refill();
       }
+      // As tcpkali, whose write returns at once: what is owed after a whole
+      // paced write is judged as of when it was issued, so messages that
+      // fell due while it completed wait for the next tick, not a write of their own.
+      if (this.#sendPacer !== null && this.#inFlightFrom + n === this.#inFlightTo) now = this.#asOf;
     }
-    this.wake(now);
+    // A write to a fast peer completes at once: let the event loop turn now and then.
+    if (this.#host.scheduler.passes(this, now)) this.wake(now);
   }
 
   /**
@@ -368,16 +388,23 @@ export class Connection implements Wakeable {
 
   #read(n: number | null): void {
     if (n === null) return this.#ended();
+    const now = performance.now();
     const buffer = this.#readBuffer;
     try {
-      this.#delivered(buffer, n, performance.now());
+      this.#delivered(buffer, n, now);
     } catch (error) {
       return this.#readFailed(error);
     }
-    if (n === buffer.length && n < OWN_READ_MAX_BYTES && buffer !== this.#host.sharedReadBuffer) {
+    if (!this.open) return;
+    if (n === buffer.length && n < MAX_OWN_READ_BYTES && buffer !== this.#host.sharedReadBuffer) {
       this.#readBuffer = new Uint8Array(n * 2);
     }
-    if (this.open) this.#readNext();
+    const resumer = this.#readResumer ??= {
+      wake: () => {
+        if (this.open) this.#readNext();
+      },
+    };
+    if (this.#host.scheduler.passes(resumer, now)) this.#readNext();
   }
 
   /** Counts `n` bytes read into `buffer` and shows them to the receive taps. */

@@ -62,7 +62,7 @@ interface DestinationHealth {
 export class Engine implements ConnectionHost {
   /** Lives in shared memory: the main thread reads it directly at the end. */
   readonly counters: Float64Array;
-  readonly scheduler: Scheduler = new Scheduler();
+  readonly scheduler: Scheduler;
   readonly sharedReadBuffer: Uint8Array = new Uint8Array(SHARED_READ_BYTES);
 
   #slice: WorkerSlice;
@@ -111,6 +111,7 @@ export class Engine implements ConnectionHost {
     this.#modules = modules;
     this.#plan = slice.plan;
     const plan = slice.plan;
+    this.scheduler = new Scheduler({ alarm: slice.alarm });
     this.#shape = {
       messageRate: plan.messageRate,
       upstreamBandwidth: plan.upstreamBandwidth,
@@ -178,6 +179,7 @@ export class Engine implements ConnectionHost {
    * (connected, and upgraded with --ws), or once no more can be opened.
    */
   start(onRamped: () => void): void {
+    this.scheduler.start(); // listens for the precise alarm, if the run has one
     this.#running = true;
     this.#onRamped = onRamped;
     for (const listener of this.#listeners) this.#acceptLoop(listener);
@@ -224,6 +226,7 @@ export class Engine implements ConnectionHost {
     }
     // TLS: the close_notify alerts go out before the worker ends (bounded).
     if (this.#plan.tls !== null) await this.#modules.tls!.tlsClosesSettled();
+    this.scheduler.close(); // lets the alarm's helper thread end
     this.#logExit(this.#final ?? this.counters);
     for (const line of this.outputTaps.exitLines()) this.log(2, line);
   }

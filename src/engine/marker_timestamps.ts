@@ -19,6 +19,17 @@ for (let i = 0; i < 6; i++) {
   HEX_VALUE[65 + i] = 10 + i;
 }
 const DOT = 46;
+/** Digits in a marker as written: 16, then the `.`. */
+const WIRE_DIGITS = 16;
+
+/** The 16 hex digits at `at` as a number, parsed in two 32-bit halves. */
+function wireValue(bytes: Uint8Array, at: number): number {
+  let high = 0;
+  let low = 0;
+  for (let i = 0; i < 8; i++) high = (high << 4) | HEX_VALUE[bytes[at + i]];
+  for (let i = 8; i < 16; i++) low = (low << 4) | HEX_VALUE[bytes[at + i]];
+  return (high >>> 0) * 4294967296 + (low >>> 0);
+}
 
 /** Extracts the send times (µs since the Unix epoch) of message markers. */
 export class MarkerTimestampReader {
@@ -33,29 +44,44 @@ export class MarkerTimestampReader {
    * each complete marker in it, in order. Returns the number found.
    */
   feed(bytes: Uint8Array, from: number, to: number, found: (epochMicros: number) => void): number {
+    // The state lives in locals while scanning: a timestamp does not fit a
+    // small integer, and storing it in a field per digit would box it.
+    let inDigits = this.#inDigits;
+    let value = this.#value;
+    let digits = this.#digits;
     let count = 0;
     let at = from;
     while (at < to) {
-      if (!this.#inDigits) {
+      if (!inDigits) {
         const end = this.#scanner.next(bytes, at, to);
-        if (end < 0) return count;
-        this.#inDigits = true;
-        this.#value = 0;
-        this.#digits = 0;
+        if (end < 0) break;
+        if (end + WIRE_DIGITS < to && bytes[end + WIRE_DIGITS] === DOT) {
+          // The usual case, a whole marker as kali and tcpkali write it.
+          count++;
+          found(wireValue(bytes, end));
+          at = end + WIRE_DIGITS + 1;
+          continue;
+        }
+        inDigits = true;
+        value = 0;
+        digits = 0;
         at = end;
         continue;
       }
       const byte = bytes[at++];
       if (byte === DOT) {
-        this.#inDigits = false;
+        inDigits = false;
         count++;
-        found(this.#value);
-      } else if (++this.#digits > MAX_DIGITS) {
-        this.#inDigits = false; // not a marker after all
+        found(value);
+      } else if (++digits > MAX_DIGITS) {
+        inDigits = false; // not a marker after all
       } else {
-        this.#value = this.#value * 16 + HEX_VALUE[byte];
+        value = value * 16 + HEX_VALUE[byte];
       }
     }
+    this.#inDigits = inDigits;
+    this.#value = value;
+    this.#digits = digits;
     return count;
   }
 }

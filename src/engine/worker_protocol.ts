@@ -5,6 +5,7 @@
  * @module
  */
 import type { RunPlan } from "../plan.ts";
+import type { AlarmSlot } from "./alarm_clock.ts";
 import type { LatencyDeltas } from "./latency_recorder.ts";
 
 /** One worker's share of the run. */
@@ -26,6 +27,8 @@ export interface WorkerSlice {
   counters: SharedArrayBuffer;
   /** Prefix for log lines: clear-to-end-of-line when a live line is drawn. */
   logPrefix: string;
+  /** This worker's slot of the precise alarm (paced runs); null: timers only. */
+  alarm: AlarmSlot | null;
 }
 
 /** Main thread to worker. */

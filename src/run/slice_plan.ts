@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { alarmBuffer } from "../engine/alarm_clock.ts";
 import type { WorkerSlice } from "../engine/worker_protocol.ts";
 import type { RunPlan } from "../plan.ts";
 import { COUNTER_COUNT } from "../stats/counters.ts";
@@ -18,6 +19,9 @@ export function slicePlan(plan: RunPlan, logPrefix: string): WorkerSlice[] {
   const w = plan.workers;
   const listener = plan.listen.length > 0 ? w - 1 : -1;
   const connectors = listener >= 0 && w > 1 ? w - 1 : w;
+  // Paced writes keep tcpkali's 1 ms cadence with the precise alarm.
+  const paced = plan.messageRate !== null || plan.upstreamBandwidth !== null;
+  const alarm = paced ? alarmBuffer(w) : null;
   for (let index = 0; index < w; index++) {
     const connections = index < connectors
       ? Math.floor(plan.connections / connectors) + (index < plan.connections % connectors ? 1 : 0)
@@ -37,6 +41,7 @@ export function slicePlan(plan: RunPlan, logPrefix: string): WorkerSlice[] {
       uidCounter,
       counters,
       logPrefix,
+      alarm: alarm && { buffer: alarm, slot: index },
     });
   }
   return slices;

@@ -9,6 +9,7 @@ import type { FromWorker, ToWorker, WorkerSlice } from "../engine/worker_protoco
 import { EXIT } from "../errors.ts";
 import { mergeCounters, newCounters } from "../stats/counters.ts";
 import type { MessageStopHit, RunFailure } from "../stats/result.ts";
+import { type AlarmThread, startAlarmThread } from "../engine/alarm_clock.ts";
 import { type EngineHandle, enginesInMain, startEngine } from "./engine_host.ts";
 import type { LatencyMerge } from "./latency_merge.ts";
 
@@ -46,10 +47,14 @@ export class WorkerPool {
   readonly #options: PoolOptions;
   readonly #engines: EngineHandle[] = [];
   readonly #arrived = new Map<string, Set<number>>();
+  /** The precise alarm's helper thread (paced runs): started before the engines. */
+  readonly #alarm: AlarmThread | null;
 
   constructor(slices: WorkerSlice[], options: PoolOptions) {
     this.slices = slices;
     this.#options = options;
+    const alarm = slices[0]?.alarm ?? null;
+    this.#alarm = alarm && startAlarmThread(alarm.buffer);
     const inMain = slices.length > 0 ? enginesInMain(slices[0].plan, slices.length) : 0;
     slices.forEach((slice, n) => this.#start(slice, n, options.threaded && n >= inMain));
   }
@@ -103,6 +108,7 @@ export class WorkerPool {
   terminate(): void {
     clearInterval(this.#sampler);
     this.#engines.forEach((engine) => engine.terminate());
+    this.#alarm?.close();
   }
 
   #start(slice: WorkerSlice, n: number, inWorker: boolean): void {

@@ -63,6 +63,49 @@ Deno.test("raw: quoted, file and nested expressions", () => {
   }
 });
 
+Deno.test("file names: every spacing inside the angle brackets, in every file expression", () => {
+  const FILE = [...new TextEncoder().encode("FILE")];
+  const file = Deno.makeTempFileSync();
+  Deno.writeTextFileSync(file, "FILE");
+  try {
+    for (const spaced of [`<${file}>`, `< ${file} >`, `<  "${file}"  >`, `< "${file}">`]) {
+      assert.equal(render(`\\{${spaced}}`), "FILE", spaced);
+      assert.equal(render(`\\{ raw ${spaced} }`), "FILE", `raw ${spaced}`);
+      const frame = sourceFor(compileMessage(`\\{ws.binary ${spaced}}`), 1, "server").block;
+      assert.deepEqual([...frame], [0x82, 4, ...FILE], `ws.binary ${spaced}`);
+    }
+    const twice = sourceFor(compileMessage(`\\{ws.text < ${file} > <"${file}" >}`), 1, "server");
+    assert.deepEqual([...twice.block], [0x81, 8, ...FILE, ...FILE], "two files in one frame");
+    // tcpkali's own example: `\{ws.binary < "/dev/null" >}` is an empty binary frame.
+    for (const empty of ['\\{ws.binary < "/dev/null" >}', "\\{ws.binary < /dev/null >}"]) {
+      assert.deepEqual([...sourceFor(compileMessage(empty), 1, "server").block], [0x82, 0x00]);
+    }
+  } finally {
+    Deno.removeSync(file);
+  }
+});
+
+Deno.test("file names: tcpkali's lexer errors inside the angle brackets", () => {
+  assert.deepEqual(linesOf("\\{< >}").slice(0, 1), [
+    `Parse error near token ">": syntax error, unexpected '>', expecting file name`,
+  ]);
+  assert.deepEqual(linesOf("\\{<a b>}").slice(0, 1), [
+    `Parse error near token "b": syntax error, unexpected file name, expecting '>'`,
+  ]);
+  assert.deepEqual(linesOf("\\{< /etc/hostname").slice(0, 1), [
+    `Parse error near token "": syntax error, unexpected end of expression, expecting '>'`,
+  ]);
+  assert.deepEqual(linesOf("\\{</tmp/a(1)>}").slice(0, 2), [
+    "Unexpected filename format: /tmp/a(1)",
+    `Parse error near token "/tmp/a(1)": syntax error, unexpected end of expression, expecting file name`,
+  ]);
+  assert.match(linesOf('\\{<"c:\\x\\">}')[0], /ends with a backslashed quote$/);
+  // A tab is not skipped before a name: it starts the name, as in tcpkali.
+  assert.deepEqual(linesOf("\\{<\t/nonexistent>}"), [
+    `Can't open "\t/nonexistent": No such file or directory`,
+  ]);
+});
+
 Deno.test("file bytes are kept verbatim (no unescaping, NUL kept)", () => {
   const file = Deno.makeTempFileSync();
   Deno.writeFileSync(file, Uint8Array.of(0x5c, 0x6e, 0x00, 0x41));

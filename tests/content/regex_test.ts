@@ -133,3 +133,16 @@ Deno.test("size bookkeeping: min/avg/max", () => {
   assert.deepEqual(regexSizes(parse("x{2,5}")), { min: 2, avg: 3, max: 5 });
   assert.deepEqual(regexSizes(parse("(ab){2,5}")), { min: 4, avg: 7, max: 10 });
 });
+
+Deno.test("repeat counts reach every value of their range, wide ranges too", () => {
+  const random = new Random(8);
+  const lengths = new Set(
+    Array.from({ length: 400 }, () => draw(parse("[ab]{2,5}"), random).length),
+  );
+  assert.deepEqual([...lengths].sort(), [2, 3, 4, 5]);
+  // A span over 65536 counts is drawn from the generator directly.
+  const wide = Array.from({ length: 8 }, () => draw(parse("a{0,70000}"), random).length);
+  assert.ok(wide.every((n) => n >= 0 && n <= 70000), String(wide));
+  assert.ok(new Set(wide).size > 1, String(wide));
+  assert.ok(wide.some((n) => n > 35000), String(wide));
+});

@@ -78,13 +78,15 @@ Deno.test("a partial occurrence at the end of a read is kept only until proven w
 });
 
 Deno.test("message-marker timestamps are read across reads, non-hex digits count as 0", () => {
-  const stream = `a${formatMarker(1795427294904442)}bb${formatMarker(17)}cTCPKaliMsgTS-00z1.`;
+  const stream = `a${formatMarker(1795427294904442)}bb${
+    formatMarker(17)
+  }TCPKaliMsgTS-000000000000z0ff.cTCPKaliMsgTS-00z1.`;
   const bytes = enc(stream);
   for (let cut = 0; cut <= bytes.length; cut++) {
     const reader = new MarkerTimestampReader();
     const found: number[] = [];
     reader.feed(bytes.slice(0, cut), 0, cut, (t) => found.push(t));
     reader.feed(bytes.slice(cut), 0, bytes.length - cut, (t) => found.push(t));
-    assert.deepEqual(found, [1795427294904442, 17, 1], `cut at ${cut}`);
+    assert.deepEqual(found, [1795427294904442, 17, 255, 1], `cut at ${cut}`);
   }
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Scheduler } from "../../src/engine/scheduler.ts";
+import { alarmBuffer, startAlarmThread } from "../../src/engine/alarm_clock.ts";
+import { Scheduler, TURN_BUDGET_MS } from "../../src/engine/scheduler.ts";
 
 Deno.test("wakes items in due order, each once", async () => {
   const scheduler = new Scheduler();
@@ -33,4 +34,56 @@ Deno.test("clear cancels pending wake-ups", async () => {
   scheduler.clear();
   await new Promise((resolve) => setTimeout(resolve, 20));
   assert.equal(count, 0);
+});
+
+Deno.test("with the precise alarm, items are woken in order, never told a time before their due", async () => {
+  const buffer = alarmBuffer(1);
+  const helper = startAlarmThread(buffer);
+  const scheduler = new Scheduler({ alarm: { buffer, slot: 0 } });
+  scheduler.start();
+  try {
+    const woken: { due: number; told: number; at: number }[] = [];
+    const start = performance.now() + 20;
+    for (let i = 0; i < 40; i++) {
+      const due = start + (i % 20) * 1.5;
+      scheduler.schedule({ wake: (told) => woken.push({ due, told, at: performance.now() }) }, due);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(woken.length, 40);
+    for (let i = 1; i < woken.length; i++) assert.ok(woken[i].due >= woken[i - 1].due, "in order");
+    for (const w of woken) {
+      assert.ok(w.told >= w.due, "told at least its due time");
+      // Woken early only within the coalescing window (plus the alarm's lead).
+      assert.ok(w.at >= w.due - 1, `woken ${w.due - w.at} ms early`);
+    }
+  } finally {
+    scheduler.close();
+    helper.close();
+  }
+});
+
+Deno.test("passes: chains go on within the turn budget, then wait for the loop to idle", async () => {
+  const scheduler = new Scheduler();
+  scheduler.start();
+  let resumed = 0;
+  let resumedAt = 0;
+  const item = {
+    wake: () => {
+      resumed++;
+      resumedAt = performance.now();
+    },
+  };
+  try {
+    // Nothing has marked an idle moment yet: a chain yields at once.
+    assert.equal(scheduler.passes(item, performance.now()), false);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(resumed, 1, "woken after the event loop turned");
+    // From that wake-up on, chains may go on for the budget, not beyond.
+    assert.equal(scheduler.passes(item, resumedAt + 1), true);
+    assert.equal(scheduler.passes(item, resumedAt + TURN_BUDGET_MS.timer + 1), false);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(resumed, 2);
+  } finally {
+    scheduler.close();
+  }
 });

@@ -25,6 +25,7 @@ Deno.test("parseKaliReport reads a kali self-loop report", () => {
     connectLatency: null,
     firstByteLatency: null,
     messageLatency: null,
+    correctedLatency: null,
     durationSeconds: 1.00093,
   });
 });
@@ -43,6 +44,20 @@ Deno.test("parseKaliReport reads the marker-mode message rate", () => {
   assert.deepEqual(report.messageRate, { down: 67, up: 0 });
   assert.deepEqual(report.messageLatency, { "95": 0.4, "99": 0.5, "99.5": 0.5 });
   assert.equal(report.upMbps, 0);
+});
+
+Deno.test("parseKaliReport reads kali's corrected message latency line", () => {
+  const stdout = [
+    "Total data sent:     58.6 KiB (60000 bytes)",
+    "Total data received: 68.4 KiB (70000 bytes)",
+    "Aggregate bandwidth: 0.112↓, 0.096↑ Mbps",
+    "Message latency at percentiles: 0.1/0.4 ms (50/95%)",
+    "Corrected message latency at percentiles: 0.2/1.9 ms (50/95%)",
+    "Test duration: 5.0012 s.",
+  ].join("\n");
+  const report = parseKaliReport(stdout)!;
+  assert.deepEqual(report.messageLatency, { "50": 0.1, "95": 0.4 });
+  assert.deepEqual(report.correctedLatency, { "50": 0.2, "95": 1.9 });
 });
 
 Deno.test("parseKaliReport rejects output without a report", () => {

@@ -150,3 +150,22 @@ Deno.test("a -m argument that is not UTF-8 goes out byte for byte; U+FFFD is ref
     await sink.close();
   }
 });
+
+Deno.test("producing per-message content never holds back connecting", async () => {
+  // A sender whose writes complete at once (a local peer) and whose content
+  // is drawn per message must still let its worker finish the ramp-up.
+  for (const message of ["\\{re [a-z]+}", "\\{message.marker}"]) {
+    const port = freePort();
+    const run = await runKali([
+      "-T1s",
+      "-l",
+      `127.0.0.1:${port}`,
+      `127.0.0.1:${port}`,
+      "-c10",
+      "-m",
+      message,
+    ]);
+    assert.equal(run.code, 0, `${message}: ${run.stderr}`);
+    assert.match(run.stderr, /^Ramped up to 10 connections\.$/m, message);
+  }
+});
