@@ -281,10 +281,12 @@ export class WebSocketFrameParser {
     return this.#state === PAYLOAD;
   }
 
-  #fail(code: number, why: string): void {
+  /** Fails the stream with `code`; returns false, for the checks that end with it. */
+  #fail(code: number, why: string): false {
     this.#state = FAILED;
     this.#failure = code;
     this.error = why;
+    return false;
   }
 
   /** Collects header bytes; on completion validates and enters the payload state. */
@@ -306,12 +308,18 @@ export class WebSocketFrameParser {
   }
 
   #acceptHeader(head: Uint8Array): void {
+    if (!this.#decodeHeader(head) || !this.#frameAllowed(this.frame)) return;
+    this.#remaining = this.frame.length;
+    this.#payloadOffset = 0;
+    this.#state = PAYLOAD;
+    this.#handler.frameStart?.(this.frame);
+  }
+
+  /** Fills {@link frame} from a complete header; false (failed) on a 64-bit length with its top bit set. */
+  #decodeHeader(head: Uint8Array): boolean {
     const frame = this.frame;
     const b0 = head[0];
     const b1 = head[1];
-    const opcode = b0 & 0x0f;
-    const fin = (b0 & FIN) !== 0;
-    const rsv = b0 & RSV_BITS;
     const masked = (b1 & MASK_BIT) !== 0;
     const len7 = b1 & 0x7f;
     let i = 2;
@@ -324,76 +332,67 @@ export class WebSocketFrameParser {
       const low = ((head[6] << 24) | (head[7] << 16) | (head[8] << 8) | head[9]) >>> 0;
       if (high >= 0x8000_0000) {
         this.#fail(CloseCode.protocolError, "64-bit length with the most significant bit set");
-        return;
+        return false;
       }
       length = high * TWO_POW_32 + low;
       if (high > 0x1f_ffff) length = Infinity; // beyond 2^53: too big whatever the limit
       i = 10;
     }
-    const maskKey = masked
+    frame.opcode = b0 & 0x0f;
+    frame.fin = (b0 & FIN) !== 0;
+    frame.rsv = b0 & RSV_BITS;
+    frame.masked = masked;
+    frame.maskKey = masked
       ? ((head[i] << 24) | (head[i + 1] << 16) | (head[i + 2] << 8) | head[i + 3]) >>> 0
       : 0;
-
-    frame.opcode = opcode;
-    frame.fin = fin;
-    frame.rsv = rsv;
-    frame.masked = masked;
-    frame.maskKey = maskKey;
     frame.length = length;
+    return true;
+  }
 
+  /** RFC 6455's rules for a frame in its place in the stream; false (failed) when it breaks one. */
+  #frameAllowed(frame: FrameInfo): boolean {
+    const { opcode, fin, rsv, masked, length } = frame;
     if ((rsv & ~this.#allowedRsv) !== 0) {
-      this.#fail(CloseCode.protocolError, "RSV bits set without a negotiated extension");
-      return;
+      return this.#fail(CloseCode.protocolError, "RSV bits set without a negotiated extension");
     }
     if (this.#expectMasked !== null && masked !== this.#expectMasked) {
-      this.#fail(
-        CloseCode.protocolError,
-        masked ? "masked frame from a server" : "unmasked frame from a client",
-      );
-      return;
+      const what = masked ? "masked frame from a server" : "unmasked frame from a client";
+      return this.#fail(CloseCode.protocolError, what);
     }
     if (isControlOpcode(opcode)) {
       if (opcode !== Opcode.close && opcode !== Opcode.ping && opcode !== Opcode.pong) {
-        this.#fail(CloseCode.protocolError, `reserved control opcode ${opcode}`);
-        return;
+        return this.#fail(CloseCode.protocolError, `reserved control opcode ${opcode}`);
       }
-      if (!fin) {
-        this.#fail(CloseCode.protocolError, "fragmented control frame");
-        return;
-      }
+      if (!fin) return this.#fail(CloseCode.protocolError, "fragmented control frame");
       if (length > MAX_CONTROL_PAYLOAD) {
-        this.#fail(CloseCode.protocolError, "control frame payload over 125 bytes");
-        return;
+        return this.#fail(CloseCode.protocolError, "control frame payload over 125 bytes");
       }
-    } else if (opcode === Opcode.continuation) {
+      return true;
+    }
+    if (opcode === Opcode.continuation) {
       if (this.#messageOpcode === -1) {
-        this.#fail(CloseCode.protocolError, "continuation frame without a message to continue");
-        return;
+        return this.#fail(
+          CloseCode.protocolError,
+          "continuation frame without a message to continue",
+        );
       }
       if (this.#messageLength + length > this.#maxLength) {
-        this.#fail(CloseCode.messageTooBig, "message longer than the limit");
-        return;
+        return this.#fail(CloseCode.messageTooBig, "message longer than the limit");
       }
-    } else if (opcode === Opcode.text || opcode === Opcode.binary) {
-      if (this.#messageOpcode !== -1) {
-        this.#fail(CloseCode.protocolError, "new data frame inside a fragmented message");
-        return;
-      }
-      if (length > this.#maxLength) {
-        this.#fail(CloseCode.messageTooBig, "message longer than the limit");
-        return;
-      }
-      this.#messageOpcode = opcode;
-      this.#messageLength = 0;
-    } else {
-      this.#fail(CloseCode.protocolError, `reserved data opcode ${opcode}`);
-      return;
+      return true;
     }
-
-    this.#remaining = length;
-    this.#payloadOffset = 0;
-    this.#state = PAYLOAD;
-    this.#handler.frameStart?.(frame);
+    if (opcode !== Opcode.text && opcode !== Opcode.binary) {
+      return this.#fail(CloseCode.protocolError, `reserved data opcode ${opcode}`);
+    }
+    if (this.#messageOpcode !== -1) {
+      return this.#fail(CloseCode.protocolError, "new data frame inside a fragmented message");
+    }
+    if (length > this.#maxLength) {
+      return this.#fail(CloseCode.messageTooBig, "message longer than the limit");
+    }
+    this.#messageOpcode = opcode;
+    this.#messageLength = 0;
+    return true;
   }
 
   #takePayload(chunk: Uint8Array, from: number, to: number): void {
