@@ -1,7 +1,7 @@
 /**
  * `deno task bench`: kali side by side with reference peers (iperf3,
  * redis-server/redis-benchmark) on loopback, scenarios S1–S8 of the
- * performance issue. Prints a table and writes the same as JSON.
+ * performance issue and S9–S10 of the workload shapes (bench_workload.ts). Prints a table and writes the same as JSON.
  *
  * Options: `--only S1,S3`, `--quick` (short durations, a smoke run),
  * `--out FILE` (default `bench-results.json`), `--kali PATH` (the `main.ts`
@@ -32,6 +32,7 @@ import {
   selfSignedCertificate,
   startPeer,
 } from "./bench_proc.ts";
+import { S10, S9 } from "./bench_workload.ts";
 
 const DEFAULT_MAIN = new URL("../main.ts", import.meta.url).pathname;
 const INSTALL_PEERS = new URL("./install_peers.sh", import.meta.url).pathname;
@@ -59,7 +60,8 @@ export interface Row {
   digits: number;
 }
 
-interface Context {
+/** What every scenario gets. */
+export interface Context {
   quick: boolean;
   /** The kali entry point to measure (`main.ts` of this tree unless `--kali`). */
   main: string;
@@ -69,17 +71,20 @@ interface Context {
   iperfSingleNote?: string;
 }
 
-interface Scenario {
+/** One benchmark scenario. */
+export interface Scenario {
   id: string;
   title: string;
   run(ctx: Context): Promise<Row[]>;
 }
 
-type KaliOutcome =
+/** A kali run's report, or why there is none. */
+export type KaliOutcome =
   | { kind: "ok"; report: KaliReport; run: ProcessRun; time: TimeResult | null }
   | { kind: "not-measured"; reason: string; run?: ProcessRun };
 
-const seconds = (quick: boolean, full: number, short: number) => quick ? short : full;
+/** A scenario's duration: `full` seconds, or `short` with `--quick`. */
+export const seconds = (quick: boolean, full: number, short: number) => quick ? short : full;
 
 /** Runs a Deno program under GNU time (CPU seconds, peak RSS) and a hard timeout. */
 async function runTimed(
@@ -114,7 +119,7 @@ async function runTimed(
 }
 
 /** Runs kali under GNU time and a hard timeout. */
-async function runKali(
+export async function runKali(
   ctx: Context,
   args: string[],
   options: { durationSeconds: number; watch?: Record<string, RegExp> },
@@ -133,7 +138,8 @@ async function runKali(
   return { kind: "ok", report, run, time };
 }
 
-function notMeasured(
+/** Rows for `whats` that could not be measured, with the reason. */
+export function notMeasured(
   scenario: string,
   whats: [what: string, unit: string, target: string][],
   reason: string,
@@ -153,11 +159,13 @@ function notMeasured(
   }));
 }
 
-function ratioOf(kali: number | null, reference: number | null): number | null {
+/** kali / reference, or null. */
+export function ratioOf(kali: number | null, reference: number | null): number | null {
   return kali !== null && reference !== null && reference !== 0 ? kali / reference : null;
 }
 
-function errorText(error: unknown): string {
+/** An error's message. */
+export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -752,7 +760,7 @@ const S8: Scenario = {
   },
 };
 
-const SCENARIOS = [S1, S2, S3, S4, S5, S6, S7, S8];
+const SCENARIOS = [S1, S2, S3, S4, S5, S6, S7, S8, S9, S10];
 
 function formatNumber(value: number | null, digits: number): string {
   if (value === null) return "—";
@@ -853,7 +861,7 @@ async function main(argv: string[]): Promise<number> {
   const wanted = values.only?.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean);
   const unknown = wanted?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
   if (unknown.length > 0) {
-    console.error(`bench: unknown scenario ${unknown.join(", ")} (known: S1–S8)`);
+    console.error(`bench: unknown scenario ${unknown.join(", ")} (known: S1–S10)`);
     return 64;
   }
   const scenarios = SCENARIOS.filter((s) => !wanted || wanted.includes(s.id));

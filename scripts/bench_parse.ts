@@ -30,6 +30,8 @@ export interface KaliReport {
   messageLatency: LatencyLine | null;
   /** `Test duration: D s.` in seconds. */
   durationSeconds: number;
+  /** `Closed loop: N answers (R requests/s), T timeouts, …`, when printed. */
+  closedLoop: { answers: number; requestsPerSecond: number; timeouts: number } | null;
 }
 
 const NUMBER = String.raw`(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)`;
@@ -79,7 +81,18 @@ export function parseKaliReport(stdout: string): KaliReport | null {
     firstByteLatency: latency(stdout, "First byte latency"),
     messageLatency: latency(stdout, "Message latency"),
     durationSeconds: Number(duration[1]),
+    closedLoop: closedLoop(stdout),
   };
+}
+
+function closedLoop(stdout: string): KaliReport["closedLoop"] {
+  const m = match(
+    stdout,
+    new RegExp(`^Closed loop: (\\d+) answers \\(${NUMBER} requests/s\\), (\\d+) timeouts`, "m"),
+  );
+  return m
+    ? { answers: Number(m[1]), requestsPerSecond: Number(m[2]), timeouts: Number(m[3]) }
+    : null;
 }
 
 /** Counters of the `-vv` worker exit blocks, summed over all workers. */
