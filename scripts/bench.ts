@@ -1,8 +1,9 @@
 /**
  * `deno task bench`: kali side by side with reference peers (iperf3,
- * redis-server/redis-benchmark, bare-Deno floors) on loopback, scenarios
- * S1–S10 of the performance issues and the client-only S3c and S4c. Prints a
- * table and writes the same as JSON.
+ * redis-server/redis-benchmark, bare-Deno floors) on loopback: scenarios
+ * S1–S10 of the performance issues, the client-only S3c and S4c, and S11–S12
+ * of the workload shapes (bench_workload.ts). Prints a table and writes the
+ * same as JSON.
  *
  * Options: `--only S1,S3c`, `--quick` (short durations, a smoke run),
  * `--out FILE` (default `bench-results.json`), `--kali PATH` (the `main.ts`
@@ -35,6 +36,7 @@ import {
   selfSignedCertificate,
   startPeer,
 } from "./bench_proc.ts";
+import { S11, S12 } from "./bench_workload.ts";
 
 const DEFAULT_MAIN = new URL("../main.ts", import.meta.url).pathname;
 const INSTALL_PEERS = new URL("./install_peers.sh", import.meta.url).pathname;
@@ -63,7 +65,8 @@ export interface Row {
   digits: number;
 }
 
-interface Context {
+/** What every scenario gets. */
+export interface Context {
   quick: boolean;
   /** The kali entry point to measure (`main.ts` of this tree unless `--kali`). */
   main: string;
@@ -75,17 +78,20 @@ interface Context {
   iperfSingleNote?: string;
 }
 
-interface Scenario {
+/** One benchmark scenario. */
+export interface Scenario {
   id: string;
   title: string;
   run(ctx: Context): Promise<Row[]>;
 }
 
-type KaliOutcome =
+/** A kali run's report, or why there is none. */
+export type KaliOutcome =
   | { kind: "ok"; report: KaliReport; run: ProcessRun; time: TimeResult | null }
   | { kind: "not-measured"; reason: string; run?: ProcessRun };
 
-const seconds = (quick: boolean, full: number, short: number) => quick ? short : full;
+/** A scenario's duration: `full` seconds, or `short` with `--quick`. */
+export const seconds = (quick: boolean, full: number, short: number) => quick ? short : full;
 
 /** Runs a Deno program under GNU time (CPU seconds, peak RSS) and a hard timeout. */
 async function runTimed(
@@ -120,7 +126,7 @@ async function runTimed(
 }
 
 /** Runs kali under GNU time and a hard timeout. */
-async function runKali(
+export async function runKali(
   ctx: Context,
   args: string[],
   options: { durationSeconds: number; watch?: Record<string, RegExp> },
@@ -139,7 +145,8 @@ async function runKali(
   return { kind: "ok", report, run, time };
 }
 
-function notMeasured(
+/** Rows for `whats` that could not be measured, with the reason. */
+export function notMeasured(
   scenario: string,
   whats: [what: string, unit: string, target: string][],
   reason: string,
@@ -159,11 +166,13 @@ function notMeasured(
   }));
 }
 
-function ratioOf(kali: number | null, reference: number | null): number | null {
+/** kali / reference, or null. */
+export function ratioOf(kali: number | null, reference: number | null): number | null {
   return kali !== null && reference !== null && reference !== 0 ? kali / reference : null;
 }
 
-function errorText(error: unknown): string {
+/** An error's message. */
+export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -1159,7 +1168,7 @@ const S10: Scenario = {
   },
 };
 
-const SCENARIOS = [S1, S2, S3, S3C, S4, S4C, S5, S6, S7, S8, S9, S10];
+const SCENARIOS = [S1, S2, S3, S3C, S4, S4C, S5, S6, S7, S8, S9, S10, S11, S12];
 
 function formatNumber(value: number | null, digits: number): string {
   if (value === null) return "—";

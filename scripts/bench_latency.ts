@@ -66,7 +66,7 @@ function benchLatencyMarker(request: string, answer: string, corrected: boolean)
       throw error;
     },
   );
-  const [tap] = recorder.tapsFor(source, 0, 1);
+  const [tap] = recorder.tapsFor(source, 0, 1).taps;
   const perBlock = block.length / request.length;
   let messages = 0;
   const start = performance.now();
@@ -88,7 +88,7 @@ function benchMessageMarker(): number {
   const recorder = new WorkerLatency(plan({ messageMarker: true }), counters, (error) => {
     throw error;
   });
-  const [tap] = recorder.tapsFor(null, 0, 1);
+  const [tap] = recorder.tapsFor(null, 0, 1).taps;
   const start = performance.now();
   while (performance.now() - start < 2000) {
     const now = performance.now();

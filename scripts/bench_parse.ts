@@ -32,6 +32,8 @@ export interface KaliReport {
   correctedLatency: LatencyLine | null;
   /** `Test duration: D s.` in seconds. */
   durationSeconds: number;
+  /** `Closed loop: N answers (R requests/s), T timeouts, …`, when printed. */
+  closedLoop: { answers: number; requestsPerSecond: number; timeouts: number } | null;
 }
 
 const NUMBER = String.raw`(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)`;
@@ -82,7 +84,18 @@ export function parseKaliReport(stdout: string): KaliReport | null {
     messageLatency: latency(stdout, "Message latency"),
     correctedLatency: latency(stdout, "Corrected message latency"),
     durationSeconds: Number(duration[1]),
+    closedLoop: closedLoop(stdout),
   };
+}
+
+function closedLoop(stdout: string): KaliReport["closedLoop"] {
+  const m = match(
+    stdout,
+    new RegExp(`^Closed loop: (\\d+) answers \\(${NUMBER} requests/s\\), (\\d+) timeouts`, "m"),
+  );
+  return m
+    ? { answers: Number(m[1]), requestsPerSecond: Number(m[2]), timeouts: Number(m[3]) }
+    : null;
 }
 
 /** Counters of the `-vv` worker exit blocks, summed over all workers. */

@@ -52,8 +52,9 @@ export interface RunPlan {
   program: string;
   destinations: Destination[];
   listen: ListenAddress[];
-  listenMode: "silent" | "active";
-  /** Connections to keep open to the destinations. */
+  /** Accepted connections: `silent` sinks, `active` senders, `echo` (kali) reflectors. */
+  listenMode: "silent" | "active" | "echo";
+  /** Connections to keep open to the destinations (with stages: at the start). */
   connections: number;
   /** New connections per second, whole run. */
   connectRate: number;
@@ -69,7 +70,7 @@ export interface RunPlan {
   /** `-w` was given: each worker gets a thread (else kali may share threads, engine_host.ts). */
   workersGiven: boolean;
   verbosity: number;
-  /** Messages per second per connection; null: unlimited. */
+  /** Messages per second per connection (with stages: at the start); null: unlimited. */
   messageRate: number | null;
   /** Bytes per second per connection upstream; null: unlimited. */
   upstreamBandwidth: number | null;
@@ -92,6 +93,35 @@ export interface RunPlan {
   shard: Shard | null;
   /** `--start-at`: start ramping up at this wall-clock instant (Unix epoch ms); null: at once. */
   startAtMs: number | null;
+  /** `--stage`: the load's shape over time (their sum is the duration); null: one load. */
+  stages: Stage[] | null;
+  /** `--closed-loop`: send only while few messages await their answer; null: open loop. */
+  closedLoop: ClosedLoopPlan | null;
+}
+
+/**
+ * One `--stage`: over `durationMs` the load moves linearly from the
+ * previous stage's values (the plan's `connections` and `messageRate` for
+ * the first) to these. Values a stage does not name are held.
+ */
+export interface Stage {
+  durationMs: number;
+  /** Connections at the end of the stage. */
+  connections: number;
+  /** Messages per second per connection at the end; null: unlimited (throughout). */
+  messageRate: number | null;
+  /** The stage as typed (`30s:c=100`). */
+  label: string;
+}
+
+/** `--closed-loop`: request/response pacing per connection. */
+export interface ClosedLoopPlan {
+  /** Messages that may await their `--latency-marker` answer at once (`--in-flight`). */
+  inFlight: number;
+  /** `--response-timeout`: an answer later than this is a timeout. */
+  responseTimeoutMs: number;
+  /** `--response-timeout-close`: a timeout closes (and re-opens) the connection. */
+  closeOnTimeout: boolean;
 }
 
 /** One part of a load shared by `count` runs (`--shard I/N`: index from 0). */

@@ -9,7 +9,9 @@ import {
   averageMessageSize,
   compileContent,
   type CompiledContent,
+  hasMessages,
   minMessageSize,
+  usesMessageMarker,
 } from "../content/template.ts";
 import type { RunPlan, TlsPlan } from "../plan.ts";
 import { loadListenerCertificate } from "../transport/tls.ts";
@@ -28,8 +30,9 @@ import {
 import type { PlanOutput } from "./plan_output.ts";
 import type { RawOptions } from "./raw_options.ts";
 import { splitOperand } from "./resolve.ts";
-import { shardLoad } from "./scale_options.ts";
+import { shardLoad, shardStages } from "./scale_options.ts";
 import { cpuCount } from "./system_limits.ts";
+import { peakConnectionsAsked, type WorkloadPlan, workloadPlan } from "./workload_options.ts";
 
 /** tcpkali's default worker count: one per connection up to the CPU count, else the CPUs. */
 export function defaultWorkers(connections: number, listening: boolean, cpus: number): number {
@@ -51,23 +54,32 @@ export async function buildPlan(
   // The whole test's figures; `share` is what this process runs of it (--shard).
   const connections = hasTarget ? o.connections : 0;
   const share = shardLoad({ connections, connectRate: o.connectRate }, o.shard);
-  const workers = o.workers ??
-    defaultWorkers(share.connections, o.listenPort !== null, cpuCount());
-  limitWarnings(o, { connections: share.connections, workers }, out);
+  // Threads are sized for the most connections a stage asks for.
+  const peak = shardLoad({
+    connections: hasTarget ? peakConnectionsAsked(o.workload, connections) : 0,
+    connectRate: o.connectRate,
+  }, o.shard).connections;
+  const workers = o.workers ?? defaultWorkers(peak, o.listenPort !== null, cpuCount());
+  limitWarnings(o, { connections: peak, workers }, out);
   const destinations = await resolveDestinations(o.destinations, out, program);
   const sources = await sourceAddresses(o, destinations, out);
   const listen = await resolveListenAddresses(o.listenPort, out);
   const content = compileContent(o.content);
+  const workload = workloadOf(o, content, connections);
+  for (const warning of workload.warnings) out.say(warning);
   const latency = latencyPlan(o.latency, {
     content,
     minMessageSize: minMessageSize(content, { websocket: o.websocket }),
     hasTarget,
-    messageRate: o.upstream?.kind === "messages" ? o.upstream.perSecond : null,
+    messageRate: workload.messageRate,
   });
   checkResultOutputs(o, latency);
-  checkMessageRate(o, content);
+  // A closed loop paces itself by its answers: there is no intended send time.
+  if (workload.closedLoop !== null) latency.corrected = false;
+  checkMessageRate(o, content, workload.messageRate);
   const noDelay = noDelaySetting(o, Boolean(tls?.listener), out);
-  checkConnectRate(o, connections, out);
+  // Stages open their connections along the way.
+  if (workload.stages === null) checkConnectRate(o, connections, out);
   const websocket = o.websocket ? { request: upgradeRequest(o.destinations[0], o.headers) } : null;
   const statsd = await statsdTarget(o, out);
   return {
@@ -79,13 +91,17 @@ export async function buildPlan(
     connectRate: share.connectRate,
     connectTimeoutMs: o.connectTimeout * 1000,
     channelLifetimeMs: o.channelLifetime === null ? null : o.channelLifetime * 1000,
-    durationMs: o.duration === null ? null : o.duration * 1000,
+    durationMs: workload.stages
+      ? workload.stages.reduce((sum, stage) => sum + stage.durationMs, 0)
+      : o.duration === null
+      ? null
+      : o.duration * 1000,
     delaySendMs: o.delaySend * 1000,
     noDelay,
     workers,
     workersGiven: o.workers !== null,
     verbosity: o.verbosity,
-    ...upstreamLimits(o, content),
+    ...upstreamLimits(o, content, workload.messageRate),
     downstreamBandwidth: o.downstreamBandwidth,
     writeCombine: o.writeCombine,
     content,
@@ -95,7 +111,23 @@ export async function buildPlan(
     latency,
     shard: o.shard,
     startAtMs: o.startAtMs,
+    stages: shardStages(workload.stages, o.shard),
+    closedLoop: workload.closedLoop,
   };
+}
+
+/** `--stage` and `--closed-loop` checked against the rest of the command line. */
+function workloadOf(o: RawOptions, content: CompiledContent, connections: number): WorkloadPlan {
+  return workloadPlan(o.workload, {
+    hasTarget: o.destinations.length > 0,
+    hasMessages: hasMessages(content),
+    connections,
+    messageRate: o.upstream?.kind === "messages" ? o.upstream.perSecond : null,
+    upstreamBytes: o.upstream?.kind === "bytes",
+    rateSearch: o.latency.rateSearch !== null,
+    latencyMarker: o.latency.marker !== null && !o.latency.messageMarker &&
+      !usesMessageMarker(content),
+  });
 }
 
 /**
@@ -107,18 +139,21 @@ function tlsPlan(o: RawOptions): TlsPlan | null {
   return { listener: o.listenPort !== null ? loadListenerCertificate(o.sslCert, o.sslKey) : null };
 }
 
-/** The per-connection upstream pace: `-r` in messages (and the bytes that makes), or bytes. */
+/**
+ * The per-connection upstream pace: `-r` in messages (and the bytes that
+ * makes), or bytes. `messageRate`: `-r`, or the rate stages start from.
+ */
 function upstreamLimits(
   o: RawOptions,
   content: CompiledContent,
+  messageRate: number | null,
 ): Pick<RunPlan, "messageRate" | "upstreamBandwidth"> {
-  const upstream = o.upstream;
-  if (upstream === null) return { messageRate: null, upstreamBandwidth: null };
-  if (upstream.kind === "bytes") {
-    return { messageRate: null, upstreamBandwidth: upstream.perSecond };
+  if (o.upstream?.kind === "bytes") {
+    return { messageRate: null, upstreamBandwidth: o.upstream.perSecond };
   }
+  if (messageRate === null) return { messageRate: null, upstreamBandwidth: null };
   const averageSize = averageMessageSize(content, { websocket: o.websocket });
-  return { messageRate: upstream.perSecond, upstreamBandwidth: upstream.perSecond * averageSize };
+  return { messageRate, upstreamBandwidth: messageRate * averageSize };
 }
 
 /**

@@ -212,10 +212,10 @@ export function listenPort(text: string): { host: string | null; port: number } 
 }
 
 /** `--listen-mode silent|active`. */
-export function listenMode(text: string): "silent" | "active" {
-  // tcpkali 1.2.0 rejects its own documented default "silent"; kali accepts it.
-  if (text !== "silent" && text !== "active") {
-    throw new UsageError(`--listen-mode=${text} is not one of {silent|active}`);
+export function listenMode(text: string): "silent" | "active" | "echo" {
+  // tcpkali 1.2.0 rejects its own documented default "silent"; kali accepts it (and echo).
+  if (text !== "silent" && text !== "active" && text !== "echo") {
+    throw new UsageError(`--listen-mode=${text} is not one of {silent|active|echo}`);
   }
   return text;
 }

@@ -45,6 +45,7 @@ import {
 import { DEFAULT_PERCENTILES } from "./percentiles.ts";
 import { parseThreshold } from "./thresholds.ts";
 import { parseShard, parseStartAt } from "./scale_options.ts";
+import { inFlightOption, responseTimeoutOption, stageOption } from "./workload_options.ts";
 
 /** One line of a help screen: flags on the left, text in the second column. */
 export interface HelpRow {
@@ -83,6 +84,8 @@ export interface OptionSpec {
   brief?: HelpRow;
   /** Its rows in the README table; none when another option's row names it. */
   readme?: ReadmeRow[];
+  /** A kali extension: abbreviations tcpkali knew keep their meaning despite it. */
+  kali?: boolean;
 }
 
 /** A single-line help row. */
@@ -360,18 +363,22 @@ const CONNECTIONS: OptionSpec[] = [
       { flags: "--listen-mode=<mode>", text: "What to do upon client connect, where <mode> is:" },
       { flags: '             "silent"', text: "Do not send data, ignore received data (default)" },
       { flags: '             "active"', text: "Actively send messages" },
+      { flags: '             "echo"', text: "Send back every byte received (kali extension)" },
     ],
     readme: row(
-      ["--listen-mode <silent|active>"],
+      ["--listen-mode <silent|active|echo>"],
       "silent",
-      "`active`: accepted connections send the messages too",
+      "`active`: accepted connections send the messages too; `echo` (kali): they send back every byte received (see below)",
     ),
   },
   {
     short: "T",
     long: "duration",
     value: "<Time>",
-    read: (s, v) => s.options.duration = duration(v),
+    read: (s, v) => {
+      s.options.duration = duration(v);
+      s.options.workload.durationGiven = true;
+    },
     help: line("-T, --duration <Time=10s>", "Exit after the specified amount of time"),
     brief: { flags: "-T <Time=10s>", text: "Exit after the specified amount of time" },
     readme: row(
@@ -466,7 +473,8 @@ const CONTENT: OptionSpec[] = [
       {
         option: ["-r @<Latency>"],
         default: "",
-        meaning: "search for the highest message rate whose latency stays under the bound",
+        meaning:
+          "search for the highest message rate whose latency stays under the bound (see below)",
       },
     ],
   },
@@ -597,6 +605,7 @@ const OTHER: OptionSpec[] = [
   },
   {
     long: "json",
+    kali: true,
     value: "<file>",
     read: (s, v) => s.options.jsonFile = v,
     help: line("--json <file>", "Write the results as JSON; - for stdout (kali extension)"),
@@ -608,6 +617,7 @@ const OTHER: OptionSpec[] = [
   },
   {
     long: "hdr-log",
+    kali: true,
     value: "<file>",
     read: (s, v) => s.options.hdrLogFile = v,
     help: line(
@@ -622,6 +632,7 @@ const OTHER: OptionSpec[] = [
   },
   {
     long: "html",
+    kali: true,
     value: "<file>",
     read: (s, v) => s.options.htmlFile = v,
     help: line("--html <file>", "Write the results as a self-contained web page (kali extension)"),
@@ -633,6 +644,7 @@ const OTHER: OptionSpec[] = [
   },
   {
     long: "threshold",
+    kali: true,
     value: "<expr>",
     read: (s, v) => s.options.thresholds.push(parseThreshold(v)),
     help: line(
@@ -647,6 +659,7 @@ const OTHER: OptionSpec[] = [
   },
   {
     long: "shard",
+    kali: true,
     value: "<I/N>",
     read: (s, v) => s.options.shard = parseShard(v),
     help: line("--shard <I/N>", "Run part I (0..N-1) of a test split over N (kali extension)"),
@@ -658,6 +671,7 @@ const OTHER: OptionSpec[] = [
   },
   {
     long: "start-at",
+    kali: true,
     value: "<when>",
     read: (s, v) => s.options.startAtMs = parseStartAt(v),
     help: line("--start-at <when>", "Start at an RFC 3339 or epoch-ms instant (kali extension)"),
@@ -665,6 +679,71 @@ const OTHER: OptionSpec[] = [
       ["--start-at <when>"],
       "",
       "kali extension: get ready, then start at this instant (RFC 3339, epoch ms); late: at once, lateness recorded",
+    ),
+  },
+];
+
+/** kali's workload shapes: stages and the closed loop. */
+const WORKLOAD: OptionSpec[] = [
+  {
+    long: "stage",
+    kali: true,
+    value: "<stage>",
+    read: (s, v) => stageOption(s.options.workload, v),
+    help: [
+      { flags: "--stage <Time>:c=<N>,r=<Rate>", text: "Move connections and message rate", gap: 2 },
+      { flags: "", text: "linearly to these over Time (repeatable)", gap: 29 },
+    ],
+    readme: row(
+      ["--stage <Time>:c=<N>,r=<Rate>"],
+      "",
+      "kali extension: move connections and per-connection rate linearly to these values over Time (repeatable; not with `-T`)",
+    ),
+  },
+  {
+    long: "closed-loop",
+    kali: true,
+    read: (s) => s.options.workload.closedLoop = true,
+    help: line("--closed-loop", "Send when an earlier message's marker came back"),
+    readme: row(
+      ["--closed-loop"],
+      "off",
+      "kali extension: send a message only while fewer than `--in-flight` await their `--latency-marker` answer",
+    ),
+  },
+  {
+    long: "in-flight",
+    kali: true,
+    value: "<N>",
+    read: (s, v) => inFlightOption(s.options.workload, v),
+    help: line("--in-flight <N=1>", "Messages awaiting an answer per connection"),
+    readme: row(
+      ["--in-flight <N>"],
+      "1",
+      "kali extension: messages awaiting an answer per connection (`--closed-loop`)",
+    ),
+  },
+  {
+    long: "response-timeout",
+    kali: true,
+    value: "<Time>",
+    read: (s, v) => responseTimeoutOption(s.options.workload, v),
+    help: line("--response-timeout <Time=1s>", "Give up waiting for an answer after Time", 1),
+    readme: row(
+      ["--response-timeout <Time>"],
+      "1s",
+      "kali extension: an answer later than this is a timeout and frees its slot (`--closed-loop`)",
+    ),
+  },
+  {
+    long: "response-timeout-close",
+    kali: true,
+    read: (s) => s.options.workload.responseTimeoutClose = true,
+    help: line("--response-timeout-close", "Close (and re-open) a connection on a timeout"),
+    readme: row(
+      ["--response-timeout-close"],
+      "off",
+      "kali extension: a timeout closes the connection; it is re-opened (`--closed-loop`)",
     ),
   },
 ];
@@ -677,6 +756,7 @@ export const OPTION_GROUPS: readonly (readonly OptionSpec[])[] = [
   LATENCY,
   STATSD,
   OTHER,
+  WORKLOAD,
 ];
 
 /** Every option, in `--help` order. */
@@ -684,6 +764,11 @@ export const OPTIONS: readonly OptionSpec[] = OPTION_GROUPS.flat();
 
 /** Every long option name, in `--help` order, for unique-prefix abbreviation. */
 export const LONG_NAMES: readonly string[] = OPTIONS.flatMap((o) => o.long ?? []);
+
+/** The long names tcpkali has: a prefix unique among them keeps naming that option. */
+export const TCPKALI_LONG_NAMES: readonly string[] = OPTIONS.flatMap((o) =>
+  o.kali ? [] : o.long ?? []
+);
 
 /** The option spelled `-x` or `--long-name`. */
 export function optionNamed(flag: string): OptionSpec {

@@ -9,7 +9,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "../errors.ts";
 import { longHelp, shortHelp, versionText } from "./help.ts";
 import { initialParseState, type ParseState } from "./option_readers.ts";
-import { LONG_NAMES, OPTIONS, type OptionSpec } from "./option_table.ts";
+import { LONG_NAMES, OPTIONS, type OptionSpec, TCPKALI_LONG_NAMES } from "./option_table.ts";
 import type { RawOptions } from "./raw_options.ts";
 import { cpuCount } from "./system_limits.ts";
 
@@ -91,7 +91,10 @@ function expandAbbreviations(argv: string[], program: string): string[] {
       out.push(arg);
       continue;
     }
-    const candidates = LONG_NAMES.filter((o) => o.startsWith(name));
+    let candidates = LONG_NAMES.filter((o) => o.startsWith(name));
+    // `--r` is still --rcvbuf, as in tcpkali, though kali added --response-timeout.
+    const tcpkali = candidates.filter((o) => TCPKALI_LONG_NAMES.includes(o));
+    if (tcpkali.length === 1) candidates = tcpkali;
     if (candidates.length > 1) throw ambiguous(name, candidates, program);
     out.push(candidates.length === 1 ? `--${candidates[0]}${eq < 0 ? "" : arg.slice(eq)}` : arg);
   }

@@ -57,9 +57,13 @@ export function limitWarnings(
   if (o.sndbuf !== null) out.say("WARNING: --sndbuf option makes no effect.");
 }
 
-/** `-r N` needs messages to pace, of non-zero length. */
-export function checkMessageRate(o: RawOptions, content: CompiledContent): void {
-  if (o.upstream?.kind !== "messages") return;
+/** `-r N` (or a stage's `r=`) needs messages to pace, of non-zero length. */
+export function checkMessageRate(
+  o: RawOptions,
+  content: CompiledContent,
+  messageRate: number | null,
+): void {
+  if (messageRate === null) return;
   if (!hasMessages(content)) {
     throw new UsageError(
       "--message-rate parameter makes no sense without --message or --message-file",

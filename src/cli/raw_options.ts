@@ -9,6 +9,7 @@ import type { Threshold } from "../plan.ts";
 import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from "../transport/tls.ts";
 import { defaultLatencyOptions, type LatencyOptions } from "./latency_options.ts";
 import type { Shard } from "../shared/shard.ts";
+import { defaultWorkloadOptions, type WorkloadOptions } from "./workload_options.ts";
 
 /** Everything the command line says, validated per option. */
 export interface RawOptions {
@@ -32,7 +33,7 @@ export interface RawOptions {
   upstream: { kind: "messages" | "bytes"; perSecond: number } | null;
   downstreamBandwidth: number | null;
   listenPort: { host: string | null; port: number } | null;
-  listenMode: "silent" | "active";
+  listenMode: "silent" | "active" | "echo";
   content: ContentArg[];
   destinations: string[];
   /** Notes and warnings to print before the run, in command-line order. */
@@ -71,6 +72,8 @@ export interface RawOptions {
   startAtMs: number | null;
   /** The arguments as given (without the program name), for the JSON result. */
   argv: string[];
+  /** `--stage`, `--closed-loop` and its settings (kali extensions). */
+  workload: WorkloadOptions;
 }
 
 /** Traffic dump selection: each flag ORs in. */
@@ -136,5 +139,6 @@ export function defaultRawOptions(): RawOptions {
     shard: null,
     startAtMs: null,
     argv: [],
+    workload: defaultWorkloadOptions(),
   };
 }

@@ -15,8 +15,8 @@ import { isClosedByUs, strerror } from "../errors.ts";
 import { Pacer } from "./pacer.ts";
 import { EARLY_WAKE_MS, type Scheduler, type Wakeable } from "./scheduler.ts";
 
-/** Why a connection ended. */
-export type CloseReason = "failure" | "lifetime" | "stop";
+/** Why a connection ended (`timeout`: `--response-timeout-close`; `shed`: a stage lowered `c`). */
+export type CloseReason = "failure" | "lifetime" | "stop" | "timeout" | "shed";
 
 /** The worker engine, as a connection sees it. */
 export interface ConnectionHost {
@@ -74,6 +74,15 @@ export interface StreamGate {
 }
 
 /**
+ * Holds message writes back while too many messages await their answers
+ * (`--closed-loop`). It wakes the connection when an answer frees room.
+ */
+export interface SendWindow {
+  /** Bytes of repeated messages that may be written now (0: wait for an answer). */
+  bytesAllowed(): number;
+}
+
+/**
  * Private read buffer size for connections whose reads are inspected, to
  * begin with: a read that fills it doubles it, up to MAX_OWN_READ_BYTES, so
  * only busy connections pay for large reads (fewer read calls per byte).
@@ -124,6 +133,15 @@ export class Connection implements Wakeable {
   #receiveTaps: readonly TrafficTap[];
   #sendTaps: readonly TrafficTap[];
   #readBuffer: Uint8Array;
+  /** A private read buffer that a read fills doubles, up to this size. */
+  #maxReadBytes: number;
+  #window: SendWindow | null;
+  /** When the pacer's wake-up is due (ms); 0 while none is pending. */
+  #sleepingUntil = 0;
+  /** Reads wait for {@linkcode resumeReading} (an echo's output is full). */
+  #readsHeld = false;
+  /** A read was due while reads were held. */
+  #readParked = false;
   #inFlight: Uint8Array | null = null;
   #inFlightFrom = 0;
   #inFlightTo = 0;
@@ -146,6 +164,10 @@ export class Connection implements Wakeable {
       shape: TrafficShape;
       taps?: TrafficTap[];
       gate?: StreamGate;
+      /** `--closed-loop`: limits message writes to the room for answers. */
+      window?: SendWindow;
+      /** A busy connection's private read buffer grows to this; default MAX_OWN_READ_BYTES. */
+      maxReadBytes?: number;
       /** TLS (`--ssl`): closes with a close_notify alert first (tls.ts `closeTls`). */
       closeTls?: (conn: Deno.TcpConn) => Promise<void>;
     },
@@ -160,11 +182,13 @@ export class Connection implements Wakeable {
     const taps = options.taps ?? NO_TAPS;
     this.#taps = taps.length > 0 ? taps : NO_TAPS;
     this.gate = options.gate ?? null;
+    this.#window = options.window ?? null;
     this.#receiveTaps = tapsWith(taps, "received");
     this.#sendTaps = tapsWith(taps, "sent");
     this.#readBuffer = this.#receiveTaps.some((t) => t.inspectsBytes !== false)
       ? new Uint8Array(OWN_READ_BYTES)
       : host.sharedReadBuffer;
+    this.#maxReadBytes = options.maxReadBytes ?? MAX_OWN_READ_BYTES;
     // Pacing starts when the connection is adopted, not when its connect
     // began: a late-adopted connection would otherwise burst its backlog.
     // Ramp-up waits for connects in flight, so none is adopted mid-window.
@@ -213,13 +237,33 @@ export class Connection implements Wakeable {
     return pacer.t0 + ((offset + this.#unit) * 1000) / pacer.rate;
   }
 
-  /** Changes the message rate of a message-paced connection (`-r @` search). */
-  setMessageRate(perSecond: number, now: number): void {
+  /**
+   * Changes the message rate of a message-paced connection (`-r @`,
+   * `--stage`), keeping what is owed unless `afresh`; a connection asleep
+   * past its new due time is woken now.
+   */
+  setMessageRate(perSecond: number, now: number, afresh = false): void {
     const pacer = this.#sendPacer;
     if (pacer === null || this.#messageBytes === 0) return;
     const rate = perSecond * this.#messageBytes;
-    pacer.t0 = now - ((now - pacer.t0) * pacer.rate) / rate; // keep what is owed
+    pacer.t0 = afresh || now < this.#sendAfter
+      ? Math.max(now, this.#sendAfter)
+      : now - ((now - pacer.t0) * pacer.rate) / rate;
     pacer.rate = rate;
+    if (this.#sleepingUntil > now + pacer.delayUntil(this.#unit, now) + 1) this.wake(now);
+  }
+
+  /** Reads wait until {@linkcode resumeReading} (backpressure of `--listen-mode echo`). */
+  pauseReading(): void {
+    this.#readsHeld = true;
+  }
+
+  /** Lets reads go on after {@linkcode pauseReading}. */
+  resumeReading(): void {
+    this.#readsHeld = false;
+    if (!this.#readParked) return;
+    this.#readParked = false;
+    if (this.open) this.#readNext();
   }
 
   /** Stops writing for good; the socket stays open until close(). */
@@ -253,6 +297,7 @@ export class Connection implements Wakeable {
     if (!this.open || this.#writing) return;
     if (now < this.#asOf) now = this.#asOf;
     else this.#asOf = now;
+    this.#sleepingUntil = 0;
     // --delay-send holds the WebSocket upgrade request too, not a listener's 101.
     const held = this.#source !== null || (this.outgoing && this.gate !== null);
     // The scheduler wakes up to EARLY_WAKE_MS early; treat that as due, or we would spin.
@@ -275,13 +320,19 @@ export class Connection implements Wakeable {
       const allowed = pacer.allowance(now);
       if (allowed < this.#unit) {
         const wait = pacer.delayUntil(this.#unit, now);
-        this.#host.scheduler.schedule(this, now + (wait < 1 ? 1 : wait));
+        this.#sleepingUntil = now + (wait < 1 ? 1 : wait);
+        this.#host.scheduler.schedule(this, this.#sleepingUntil);
         return;
       }
       const move = this.#shape.writeCombine ? allowed - (allowed % this.#unit) : this.#unit;
       if (move < length) length = move;
     } else if (!this.#shape.writeCombine && length > MSS) {
       length = MSS;
+    }
+    if (this.#window !== null) {
+      const room = this.#window.bytesAllowed();
+      if (room <= 0) return; // an answer wakes the connection
+      if (room < length) length = room;
     }
     this.#write(block, this.#blockOffset, this.#blockOffset + length, false);
   }
@@ -396,8 +447,13 @@ export class Connection implements Wakeable {
       return this.#readFailed(error);
     }
     if (!this.open) return;
-    if (n === buffer.length && n < MAX_OWN_READ_BYTES && buffer !== this.#host.sharedReadBuffer) {
-      this.#readBuffer = new Uint8Array(n * 2);
+    const max = this.#maxReadBytes;
+    if (n === buffer.length && n < max && buffer !== this.#host.sharedReadBuffer) {
+      this.#readBuffer = new Uint8Array(Math.min(2 * n, max));
+    }
+    if (this.#readsHeld) {
+      this.#readParked = true;
+      return;
     }
     const resumer = this.#readResumer ??= {
       wake: () => {
@@ -437,6 +493,7 @@ export class Connection implements Wakeable {
     const pacer = new Pacer(this.#shape.downstreamBandwidth!, performance.now());
     try {
       while (this.open) {
+        while (this.#readsHeld && this.open) await new Promise((r) => setTimeout(r, 1));
         const buffer = await this.#limitedView(pacer);
         const n = await this.tcp.read(buffer);
         if (n === null) return this.#ended();

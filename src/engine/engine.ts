@@ -20,6 +20,7 @@ import {
 } from "./connection.ts";
 import { ConnectDeadlines } from "./connect_deadlines.ts";
 import type { EngineModules } from "./engine_modules.ts";
+import { EchoGate } from "./echo.ts";
 import { OutputTaps } from "./output_taps.ts";
 import { TrafficDumper } from "./dump.ts";
 import { WorkerLatency, workerLatencyBlock } from "./latency_recorder.ts";
@@ -50,6 +51,8 @@ const CLOSE_HANDSHAKE_MS = 50;
  * carries over between connect ticks, which Deno fires every 1-3 ms.
  */
 const CONNECT_BANK_MS = 5;
+/** An echoing connection's reads grow to this while they fill their buffer. */
+const ECHO_READ_BYTES = 65536;
 /** A destination is skipped after this many attempts that all failed. */
 const BROKEN_AFTER = 10;
 
@@ -73,6 +76,10 @@ export class Engine implements ConnectionHost {
   #serverContent: ContentFactory | null;
   #uids: Int32Array;
   #connections = new Set<Connection>();
+  /** Outgoing connections to keep open (`--stage` moves it). */
+  #target: number;
+  /** Connections closing politely because the target fell. */
+  #shedding = new Set<Connection>();
   #listeners: Deno.Listener[] = [];
   #running = false;
   #final: Float64Array | null = null;
@@ -109,6 +116,7 @@ export class Engine implements ConnectionHost {
     this.counters = new Float64Array(slice.counters);
     this.#slice = slice;
     this.#modules = modules;
+    this.#target = slice.connections;
     this.#plan = slice.plan;
     const plan = slice.plan;
     this.scheduler = new Scheduler({ alarm: slice.alarm });
@@ -142,6 +150,9 @@ export class Engine implements ConnectionHost {
       (e) => void Promise.reject(e),
       plan.content.pointerBase,
     );
+    if (plan.closedLoop !== null) {
+      this.latency.closedLoop = { ...plan.closedLoop, scheduler: this.scheduler };
+    }
     if (this.latency.histograms.message) this.log(2, "Initialized HdrHistogram with size 90216");
   }
 
@@ -183,7 +194,7 @@ export class Engine implements ConnectionHost {
     this.#running = true;
     this.#onRamped = onRamped;
     for (const listener of this.#listeners) this.#acceptLoop(listener);
-    if (this.#slice.connections === 0) {
+    if (!this.#slice.connects) {
       this.#rampedUp();
       return;
     }
@@ -233,6 +244,7 @@ export class Engine implements ConnectionHost {
 
   onClosed(connection: Connection, reason: CloseReason): void {
     this.#connections.delete(connection);
+    this.#shedding.delete(connection);
     // An outgoing WebSocket connection is "connecting" until its upgrade is done.
     const upgrading = connection.outgoing && connection.gate !== null &&
       !connection.gate.established;
@@ -252,8 +264,7 @@ export class Engine implements ConnectionHost {
   #reopen(): void {
     const pacer = this.#connectPacer;
     if (!this.#running || !this.#ramped || pacer === null) return;
-    const counters = this.counters;
-    if (this.#slice.connections - (counters[C.connecting] + counters[C.openOut]) <= 0) return;
+    if (this.#deficit() <= 0) return;
     const now = performance.now();
     // A sleeping tick has not trimmed the allowance: do it as the tick would have.
     if (this.#connectTimer === undefined) pacer.keepAtMost(this.#connectBank, now);
@@ -284,6 +295,7 @@ export class Engine implements ConnectionHost {
     if (!this.#running) return;
     const now = performance.now();
     const deficit = this.#checkRampUp(now);
+    if (deficit < 0) this.#shed(-deficit);
     const pacer = this.#connectPacer!;
     const allowed = pacer.allowance(now);
     const opening = Math.min(allowed, Math.max(0, deficit));
@@ -306,7 +318,7 @@ export class Engine implements ConnectionHost {
    */
   #checkRampUp(now: number): number {
     const counters = this.counters;
-    const deficit = this.#slice.connections - (counters[C.connecting] + counters[C.openOut]);
+    const deficit = this.#deficit();
     if (this.#ramped) return deficit;
     if (deficit <= 0) {
       this.#startedAllAt ??= now;
@@ -325,6 +337,37 @@ export class Engine implements ConnectionHost {
   #rampedUp(): void {
     this.#ramped = true;
     this.#onRamped();
+  }
+
+  /** Outgoing connections missing (negative: too many), not counting those closing. */
+  #deficit(): number {
+    const counters = this.counters;
+    return this.#target - (counters[C.connecting] + counters[C.openOut] - this.#shedding.size);
+  }
+
+  /**
+   * Sets the outgoing connections to keep (`--stage`): more open at the
+   * connect rate; extra ones close politely at the next connect tick.
+   */
+  setConnections(target: number): void {
+    this.#target = target;
+  }
+
+  /**
+   * Closes `count` established outgoing connections, oldest first, as the
+   * end of a run does: the WebSocket close handshake, TLS close_notify.
+   */
+  #shed(count: number): void {
+    for (const connection of this.#connections) {
+      if (count <= 0) return;
+      if (!connection.outgoing || this.#shedding.has(connection)) continue;
+      count--;
+      this.#shedding.add(connection);
+      connection.halt();
+      const gate = connection.gate;
+      if (gate === null) connection.close("shed");
+      else gate.finish(connection, CLOSE_HANDSHAKE_MS).then(() => connection.close("shed"));
+    }
   }
 
   #nextDestination(): number {
@@ -468,22 +511,28 @@ export class Engine implements ConnectionHost {
       } catch { /* the peer may already be gone; the read loop will notice */ }
     }
     const request = outgoing ? this.#upgradeRequest : null;
+    const echo = !outgoing && plan.listenMode === "echo";
     const needsUid = (content?.needsUid ?? false) || (request?.needsUid ?? false) ||
       this.latency.markerNeedsUid;
     // Dealt round robin over shards: the shards' uids are disjoint (src/shared/shard.ts).
     const uid = needsUid ? shardUid(Atomics.add(this.#uids, 0, 1), plan.shard) : 0;
     const source = content ? content.forConnection(uid) : null;
     const taps = this.#tapsFor(outgoing);
-    taps.push(...this.latency.tapsFor(source, createdAt, uid));
-    let gate: WebSocketSession | undefined;
+    const latency = this.latency.tapsFor(source, createdAt, uid);
+    taps.push(...latency.taps);
+    let gate: WebSocketSession | EchoGate | undefined;
     if (plan.websocket !== null) {
       gate = new this.#modules.websocket!.WebSocketSession(this, {
         side: outgoing ? "client" : "server",
         request: request?.forConnection(uid).first,
         // The whole setup, TCP and upgrade, within the connect timeout (after --delay-send).
         deadline: createdAt + plan.connectTimeoutMs + (outgoing ? plan.delaySendMs : 0),
+        echo,
       });
       taps.push(gate); // last: the frame parser unmasks in place
+    } else if (echo) {
+      gate = new EchoGate();
+      taps.push(gate);
     }
     const connection = new Connection(this, tcp, {
       outgoing,
@@ -493,6 +542,8 @@ export class Engine implements ConnectionHost {
       taps,
       gate,
       closeTls: this.#modules.tls?.closeTls,
+      window: latency.window ?? undefined,
+      maxReadBytes: echo ? ECHO_READ_BYTES : undefined,
     });
     this.#connections.add(connection);
     if (plan.channelLifetimeMs !== null) {
@@ -533,12 +584,16 @@ export class Engine implements ConnectionHost {
     this.counters[C.handshakeReceived] -= bytes;
   }
 
-  /** Changes every message-paced connection's rate (`-r @` search); starts a new epoch. */
-  setMessageRate(perSecond: number, epoch: number): void {
+  /**
+   * Changes every message-paced connection's rate (`-r @` search,
+   * `--stage`); `afresh`: pacing restarts now, owing nothing.
+   */
+  setMessageRate(perSecond: number, afresh: boolean): void {
     this.#shape.messageRate = perSecond;
     const now = performance.now();
-    for (const connection of this.#connections) connection.setMessageRate(perSecond, now);
-    this.latency.newEpoch(epoch);
+    for (const connection of this.#connections) {
+      connection.setMessageRate(perSecond, now, afresh);
+    }
   }
 
   #logExit(final: Float64Array): void {

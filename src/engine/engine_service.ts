@@ -77,7 +77,11 @@ export function engineService(post: (message: FromWorker) => void): EngineServic
           break;
         case "rate":
           postSnapshot(); // samples at the old rate go out under the old epoch
-          engine?.setMessageRate(message.perSecond, message.epoch);
+          engine?.setMessageRate(message.perSecond, message.afresh ?? false);
+          if (message.epoch !== undefined) engine?.latency.newEpoch(message.epoch);
+          break;
+        case "connections":
+          engine?.setConnections(message.count);
           break;
       }
     } catch (error) {

@@ -55,6 +55,11 @@ export class SendTimeFifo {
     return this.#ring[slot];
   }
 
+  /** The send time of the oldest entry; NaN when empty. */
+  peekSent(): number {
+    return this.#length === 0 ? NaN : this.#ring[this.#head * 2];
+  }
+
   /** Drops every entry. */
   clear(): void {
     this.#head = 0;

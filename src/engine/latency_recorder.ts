@@ -29,7 +29,8 @@ import {
 import { C } from "../stats/counters.ts";
 import { type HistogramDelta, LatencyHistogram } from "../stats/histogram.ts";
 import { percentileTable, workerLatencySummary } from "../stats/latency_table.ts";
-import type { Connection, TrafficTap } from "./connection.ts";
+import type { Connection, SendWindow, TrafficTap } from "./connection.ts";
+import { type ClosedLoopOptions, ResponseWindow } from "./closed_loop.ts";
 import { FIFO_LIMIT, SendTimeFifo } from "./latency_fifo.ts";
 import { MarkerScanner } from "./marker_scanner.ts";
 import { MarkerTimestampReader } from "./marker_timestamps.ts";
@@ -39,6 +40,12 @@ export interface LatencyDeltas {
   /** Rate epoch (bumped by each `-r @` rate change) of the message samples. */
   epoch: number;
   deltas: Partial<Record<MeasuredKind, HistogramDelta>>;
+}
+
+/** A new connection's latency taps and, with `--closed-loop`, its send window. */
+export interface LatencyTaps {
+  taps: TrafficTap[];
+  window: SendWindow | null;
 }
 
 /** Where fatal measurement errors go (the worker reports them and the run ends). */
@@ -83,21 +90,32 @@ class FirstByteTap implements TrafficTap {
   }
 }
 
-/** `--latency-marker`: send-time FIFO and marker scan of one sending connection. */
-class LatencyMarkerTap implements TrafficTap {
+/**
+ * `--latency-marker`: send-time FIFO and marker scan of one sending
+ * connection. Counts messages sent (`requests`) and answered (`responses`).
+ */
+export class LatencyMarkerTap implements TrafficTap {
   readonly #recorder: WorkerLatency;
   readonly #block: MessageSource;
   readonly #scanner: MarkerScanner;
   readonly #fifo = new SendTimeFifo(64);
   readonly #messages: MessageCounter;
+  readonly #counters: Float64Array;
   #skip: number;
+  /** `--closed-loop`: how many messages may await their marker; null: any number. */
+  readonly window: ResponseWindow | null;
 
   constructor(recorder: WorkerLatency, source: MessageSource, marker: Uint8Array, skip: number) {
     this.#recorder = recorder;
+    this.#counters = recorder.counters;
     this.#block = source;
     this.#scanner = new MarkerScanner(marker);
     this.#messages = new MessageCounter(source.messageSize);
     this.#skip = skip;
+    const loop = recorder.closedLoop;
+    this.window = loop === null
+      ? null
+      : new ResponseWindow(this.#fifo, this.#messages, { ...loop, counters: recorder.counters });
   }
 
   sent(connection: Connection, bytes: Uint8Array, from: number, to: number, now: number): void {
@@ -105,36 +123,52 @@ class LatencyMarkerTap implements TrafficTap {
     const n = to - from;
     const size = this.#messages.size;
     const fifo = this.#fifo;
+    const before = fifo.length;
     for (let at = this.#messages.firstStart(); at < n; at += size) {
       const intended = connection.intendedSendTime(at);
       fifo.push(now, intended < now ? intended : now);
     }
     this.#messages.advance(n);
+    this.#counters[C.requests] += fifo.length - before;
+    this.window?.sent(connection);
     if (fifo.length > FIFO_LIMIT) {
       fifo.clear();
       this.#recorder.fail(TOO_FAST);
     }
   }
 
-  received(_connection: Connection, bytes: Uint8Array, n: number, now: number): void {
+  received(connection: Connection, bytes: Uint8Array, n: number, now: number): void {
     const scanner = this.#scanner;
     const recorder = this.#recorder;
+    const window = this.window;
+    let answered = 0;
     let at = 0;
     for (;;) {
       const end = scanner.next(bytes, at, n);
-      if (end < 0) return;
+      if (end < 0) break;
       at = end;
       if (this.#skip > 0) {
         this.#skip--;
         continue;
       }
+      if (window !== null && window.late > 0) {
+        window.late--; // the answer to a message given up on
+        continue;
+      }
       const sent = this.#fifo.shift();
       if (sent !== sent) { // NaN: nothing outstanding
         recorder.fail(MORE_RECEIVED);
-        return;
+        break;
       }
-      recorder.recordMessage(now - sent, now - this.#fifo.lastIntended);
+      answered++;
+      // A message sent before the current rate epoch began does not count for it.
+      if (sent >= recorder.epochStartedAt) {
+        recorder.recordMessage(now - sent, now - this.#fifo.lastIntended);
+      }
     }
+    if (answered === 0) return;
+    this.#counters[C.responses] += answered;
+    window?.answered(connection, now);
   }
 }
 
@@ -147,6 +181,8 @@ class MessageMarkerTap implements TrafficTap {
   readonly #messages: MessageCounter | null;
   #nowMicros = 0;
   readonly #found = (epochMicros: number) => {
+    // Sent before the current rate epoch began: it does not count for it.
+    if (epochMicros < this.#recorder.epochStartedMicros) return;
     const micros = this.#nowMicros - epochMicros;
     this.#recorder.recordMessage(micros > 0 ? micros / 1000 : 0, NaN);
   };
@@ -182,7 +218,14 @@ export class WorkerLatency {
   readonly histograms: MeasuredHistograms;
   /** Rate epoch: bumped when `-r @` changes the message rate. */
   epoch = 0;
-  #counters: Float64Array;
+  /** When the current epoch began (performance.now() ms). */
+  epochStartedAt = -Infinity;
+  /** The same, in microseconds since the Unix epoch (marker timestamps). */
+  epochStartedMicros = -Infinity;
+  /** The worker's counters. */
+  readonly counters: Float64Array;
+  /** `--closed-loop` settings and the worker's scheduler (for timeouts); null: open loop. */
+  closedLoop: Omit<ClosedLoopOptions, "counters"> | null = null;
   #fatal: FatalSink;
   #failed = false;
   /** Messages whose latency exceeded 100 s (not recordable). */
@@ -196,7 +239,7 @@ export class WorkerLatency {
   /** `pointerBase`: the run's, so a marker's `connection.ptr` matches the content's. */
   constructor(plan: LatencyPlan, counters: Float64Array, fatal: FatalSink, pointerBase = 0) {
     this.plan = plan;
-    this.#counters = counters;
+    this.counters = counters;
     this.#fatal = fatal;
     this.#pointerBase = pointerBase;
     if (plan.marker !== null && !plan.marker.perConnection) {
@@ -224,22 +267,25 @@ export class WorkerLatency {
    * The taps a new connection needs. `createdAt` is when the connection
    * started (connect start for outgoing, accept for incoming).
    */
-  tapsFor(source: MessageSource | null, createdAt: number, uid: number): TrafficTap[] {
+  tapsFor(source: MessageSource | null, createdAt: number, uid: number): LatencyTaps {
     const taps: TrafficTap[] = [];
+    let window: SendWindow | null = null;
     const plan = this.plan;
     if (this.histograms.firstbyte) {
       taps.push(new FirstByteTap(this.histograms.firstbyte, createdAt));
     }
     if (plan.messageMarker) {
-      taps.push(new MessageMarkerTap(this, this.#counters, source));
+      taps.push(new MessageMarkerTap(this, this.counters, source));
     } else if (
       plan.marker !== null && source !== null && source.messageSize > 0 && source.block.length > 0
     ) {
       const marker = this.#sharedMarker ??
         connectionLiteralFor(plan.marker, uid, this.#pointerBase, this.#random);
-      taps.push(new LatencyMarkerTap(this, source, marker, plan.markerSkip));
+      const tap = new LatencyMarkerTap(this, source, marker, plan.markerSkip);
+      taps.push(tap);
+      window = tap.window;
     }
-    return taps;
+    return { taps, window };
   }
 
   /** Records one message latency (ms) and, if kept, its corrected twin (ms). */
@@ -264,6 +310,8 @@ export class WorkerLatency {
   /** Starts a new rate epoch: message histograms start afresh (`-r @`). */
   newEpoch(epoch: number): void {
     this.epoch = epoch;
+    this.epochStartedAt = performance.now();
+    this.epochStartedMicros = (performance.timeOrigin + this.epochStartedAt) * 1000;
     this.histograms.message?.reset();
     this.histograms.corrected?.reset();
   }

@@ -25,11 +25,21 @@
  * @module
  */
 import { buildCloseFrame, CloseCode } from "../transport/websocket_close.ts";
-import { nextFrameBoundary, Opcode, renderFrame, RSV_BITS } from "../transport/websocket_frame.ts";
-import { WebSocketFrameParser } from "../transport/websocket_frame_parser.ts";
+import {
+  type FrameHeader,
+  isControlOpcode,
+  MAX_FRAME_HEADER,
+  nextFrameBoundary,
+  Opcode,
+  renderFrame,
+  RSV_BITS,
+  writeFrameHeader,
+} from "../transport/websocket_frame.ts";
+import { type FrameInfo, WebSocketFrameParser } from "../transport/websocket_frame_parser.ts";
 import { UpgradeResponseReader } from "../transport/websocket_client_handshake.ts";
 import { UpgradeRequestReader } from "../transport/websocket_listener_handshake.ts";
 import type { CloseReason, Connection, StreamGate, TrafficTap } from "./connection.ts";
+import { EchoBuffer, flushEcho } from "./echo.ts";
 
 /** Session states. */
 const AWAIT_RESPONSE = 0;
@@ -72,6 +82,19 @@ export interface SessionOptions {
   request?: Uint8Array;
   /** When (performance.now() ms) the opening handshake must be complete; default never. */
   deadline?: number;
+  /** `--listen-mode echo`: send every data frame back as a frame of the same type. */
+  echo?: boolean;
+}
+
+/** `--listen-mode echo` state: the frames to send back. */
+interface FrameEcho {
+  buffer: EchoBuffer;
+  /** Reused for every echoed frame's header. */
+  header: FrameHeader;
+  /** Payload bytes of the frame being echoed still to come. */
+  open: number;
+  /** Whether everything handed to a write so far ends at a frame boundary. */
+  writtenToBoundary: boolean;
 }
 
 /** The per-connection WebSocket protocol state. */
@@ -99,6 +122,7 @@ export class WebSocketSession implements StreamGate, TrafficTap {
   #deadline: number;
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   #established = false;
+  #echo: FrameEcho | null = null;
 
   constructor(host: SessionHost, options: SessionOptions) {
     this.#host = host;
@@ -117,9 +141,21 @@ export class WebSocketSession implements StreamGate, TrafficTap {
       this.#state = AWAIT_REQUEST;
       this.#requestReader = new UpgradeRequestReader();
     }
+    if (options.echo) {
+      this.#echo = {
+        buffer: new EchoBuffer(),
+        header: { fin: true, rsv: 0, opcode: 0, length: 0, mask: null },
+        open: 0,
+        writtenToBoundary: true,
+      };
+    }
     this.#parser = new WebSocketFrameParser({
       ping: (payload) => this.#queuePong(payload),
       close: (code) => this.#peerClose(code),
+      frameStart: options.echo ? (frame) => this.#echoFrameStart(frame) : undefined,
+      payload: options.echo
+        ? (bytes, from, to, frame) => this.#echoPayload(bytes, from, to, frame)
+        : undefined,
     }, {
       side: options.side,
       // A kali client reads tcpkali-style peers leniently; the listener
@@ -144,6 +180,7 @@ export class WebSocketSession implements StreamGate, TrafficTap {
   pump(connection: Connection, now: number): boolean {
     this.#connection = connection;
     if (this.#state < OPEN && this.#deadlineTimer === undefined) this.#armDeadline(connection, now);
+    if (this.#echo !== null) return this.#pumpEcho(connection, this.#echo);
     const pending = this.#pending;
     if (pending.length > 0) {
       if (this.#atFrameBoundary()) {
@@ -260,7 +297,12 @@ export class WebSocketSession implements StreamGate, TrafficTap {
     }
     if (from >= n) return;
     const code = this.#parser.push(bytes, from, n);
-    if (code !== 0) this.#protocolError(connection, code);
+    if (code !== 0) return this.#protocolError(connection, code);
+    const echo = this.#echo;
+    if (echo !== null && echo.buffer.size > 0) {
+      if (echo.buffer.full) connection.pauseReading();
+      connection.wake(now);
+    }
   }
 
   closed(): void {
@@ -306,6 +348,43 @@ export class WebSocketSession implements StreamGate, TrafficTap {
     this.#outOfBand = false;
     if (ok && pending.thenClose !== null) connection.close(pending.thenClose);
     else if (ok) connection.wake(performance.now());
+  }
+
+  /**
+   * The echo's pump: the control frames (the 101, pongs, the close) go
+   * out where the echoed stream is at a frame boundary, else the echo.
+   */
+  #pumpEcho(connection: Connection, echo: FrameEcho): boolean {
+    if (this.#pending.length > 0 && echo.writtenToBoundary) {
+      this.#writeOutOfBand(connection, this.#pending.shift()!);
+    } else if (
+      echo.buffer.size > 0 && (this.#state === OPEN ||
+        (this.#state === CLOSING && !echo.writtenToBoundary)) // finish the frame begun
+    ) {
+      echo.writtenToBoundary = echo.open === 0;
+      void flushEcho(connection, echo.buffer);
+    }
+    return true;
+  }
+
+  #echoFrameStart(frame: FrameInfo): void {
+    const echo = this.#echo!;
+    if (isControlOpcode(frame.opcode) || this.#state !== OPEN) return;
+    const header = echo.header;
+    header.fin = frame.fin;
+    header.rsv = frame.rsv;
+    header.opcode = frame.opcode;
+    header.length = frame.length;
+    const out = echo.buffer.reserve(MAX_FRAME_HEADER);
+    echo.buffer.commit(writeFrameHeader(out, echo.buffer.size, header));
+    echo.open = frame.length;
+  }
+
+  #echoPayload(bytes: Uint8Array, from: number, to: number, frame: FrameInfo): void {
+    const echo = this.#echo!;
+    if (isControlOpcode(frame.opcode) || echo.open === 0) return;
+    echo.buffer.append(bytes, from, to);
+    echo.open -= to - from;
   }
 
   #queuePong(payload: Uint8Array): void {

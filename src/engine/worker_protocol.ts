@@ -12,8 +12,10 @@ import type { LatencyDeltas } from "./latency_recorder.ts";
 export interface WorkerSlice {
   plan: RunPlan;
   index: number;
-  /** Outgoing connections this worker keeps open. */
+  /** Outgoing connections this worker keeps open (at the start, with stages). */
   connections: number;
+  /** Whether this worker opens outgoing connections at all. */
+  connects: boolean;
   /** This worker's share of the connect rate. */
   connectRate: number;
   /** Whether this worker owns the listening sockets. */
@@ -39,8 +41,14 @@ export type ToWorker =
   | { type: "stop" }
   /** Close every socket (after all workers have frozen). */
   | { type: "close" }
-  /** `-r @` search: new per-connection message rate; message latency restarts as `epoch`. */
-  | { type: "rate"; perSecond: number; epoch: number };
+  /**
+   * New per-connection message rate (`-r @` search, `--stage`); `afresh`:
+   * pacing restarts owing nothing; with an `epoch`, message latency
+   * restarts as that epoch.
+   */
+  | { type: "rate"; perSecond: number; afresh?: boolean; epoch?: number }
+  /** `--stage`: the outgoing connections this worker keeps. */
+  | { type: "connections"; count: number };
 
 /** Worker to main thread. */
 export type FromWorker =

@@ -8,6 +8,7 @@ import { byteSize, formatFixed, g } from "../shared/format.ts";
 import { MSS } from "../shared/tcp.ts";
 import type { RunResult } from "../stats/result.ts";
 import { measuredLatencyLines } from "./latency_lines.ts";
+import { workloadLines } from "./workload_lines.ts";
 
 /** What the report is computed from. */
 export interface ReportInput {
@@ -99,12 +100,18 @@ export function finalReport(input: ReportInput): string[] {
   return lines;
 }
 
-/** The report of a run's result; `messageRate`: marker mode's message-rate line. */
+/**
+ * The report of a run's result: tcpkali's lines (`messageRate`: marker
+ * mode's message-rate line), then kali's workload lines.
+ */
 export function resultReport(result: RunResult, messageRate: boolean): string[] {
-  return finalReport({
-    counters: result.counters,
-    durationSeconds: result.durationSeconds,
-    messageRate,
-    latencyLines: measuredLatencyLines(result.histograms, result.percentiles),
-  });
+  return [
+    ...finalReport({
+      counters: result.counters,
+      durationSeconds: result.durationSeconds,
+      messageRate,
+      latencyLines: measuredLatencyLines(result.histograms, result.percentiles),
+    }),
+    ...workloadLines(result),
+  ];
 }

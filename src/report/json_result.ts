@@ -25,6 +25,7 @@ import {
 } from "../stats/result_document.ts";
 import type { ThresholdOutcome } from "../stats/thresholds.ts";
 import { reportFigures } from "./final_report.ts";
+import { workloadResult } from "./json_workload.ts";
 
 /** What the result file is made of. */
 export interface ResultInput {
@@ -74,6 +75,7 @@ export function buildResult(input: ResultInput): ResultDocument {
     series: result.series,
     thresholds: input.thresholds,
     parts: result.parts,
+    ...workloadResult(result),
   };
 }
 

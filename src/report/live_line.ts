@@ -41,6 +41,8 @@ export interface LiveTraffic {
   utf8: boolean;
   /** Latency group such as ` (c=0.1 ms⁹⁵ᵖ)`; empty without latency options. */
   latency: string;
+  /** `--stage`: the stage running (from 0) and how many there are. */
+  stage?: { index: number; count: number } | null;
 }
 
 /** The steady-phase line (without the trailing clear and carriage return). */
@@ -55,9 +57,10 @@ export function trafficLine(t: LiveTraffic): string {
   const conns = t.latency
     ? `(${c[C.openIn]}↓ ${c[C.openOut]}↑ ${c[C.connecting]}⇡; ${seen})`
     : `(conns ${c[C.openIn]}↓ ${c[C.openOut]}↑ ${c[C.connecting]}⇡; seen ${seen})`;
+  const stage = t.stage ? ` [stage ${t.stage.index + 1}/${t.stage.count}]` : "";
   return `${clock}Traffic ${t.mbpsIn.toFixed(3)}↓, ${
     t.mbpsOut.toFixed(3)
-  }↑ Mbps ${conns}${t.latency}`;
+  }↑ Mbps ${conns}${t.latency}${stage}`;
 }
 
 /** Where the live display draws, and how. */
@@ -112,6 +115,7 @@ export class LiveDisplay {
       progress: sample.progress,
       utf8: o.utf8,
       latency: this.#groups(sample),
+      stage: sample.stage,
     });
     o.stderr(line + `${CLEAR_EOL}\r`);
   }

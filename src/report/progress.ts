@@ -4,8 +4,15 @@
  *
  * @module
  */
-import type { RunPlan } from "../plan.ts";
-import type { ConnectionLoss, Interrupt, RateProbe, RunEvent, RunResult } from "../stats/result.ts";
+import type { Percentile, RunPlan, Stage } from "../plan.ts";
+import type {
+  ConnectionLoss,
+  Interrupt,
+  ProbeRecord,
+  RateProbe,
+  RunEvent,
+  RunResult,
+} from "../stats/result.ts";
 import { g } from "../shared/format.ts";
 
 /** The line said when a signal ends the run. */
@@ -91,12 +98,47 @@ export function progressLine(event: RunEvent): string | null {
       return rateProbeLine(event.probe);
     case "start-wait":
       return startWaitLine(event.at, event.waitMs);
+    case "probe-done":
+      return probeDoneLine(event);
+    case "stage":
+      return stageLine(event);
     default:
       return null;
   }
 }
 
-/** The `-r @` verdict: where it is printed and the exit code; null without a search. */
+/** A percentile label in superscript with tcpkali's `ᵖ`: `⁹⁵ᵖ`, `⁹⁹·⁹ᵖ`. */
+export function percentileMark(label: string): string {
+  const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+  return [...label].map((c) => c === "." ? "·" : digits[Number(c)] ?? c).join("") + "ᵖ";
+}
+
+/** `--message-rate 400: 0.3 ms⁹⁵ᵖ (212 answers in 1.00 s) meets 20ms`: one probe's verdict. */
+export function probeDoneLine(
+  event: { record: ProbeRecord; percentile: Percentile; target: string },
+): string {
+  const r = event.record;
+  const latency = r.latencyMs === r.latencyMs
+    ? `${r.latencyMs.toFixed(1)} ms${percentileMark(event.percentile.label)}`
+    : "no latency";
+  const verdict = r.met ? "meets" : "misses";
+  const note = r.note ? ` (${r.note})` : "";
+  return `--message-rate ${g(r.rate)}: ${latency} (${r.samples} answers in ${
+    r.seconds.toFixed(2)
+  } s) ${verdict} ${event.target}${note}`;
+}
+
+/** `Stage 2 of 4: 1m:c=1000,r=50`. */
+export function stageLine(event: { index: number; count: number; stage: Stage }): string {
+  return `Stage ${event.index + 1} of ${event.count}: ${event.stage.label}`;
+}
+
+/**
+ * The `-r @` verdict after the report: where it is printed and the exit
+ * code; null without a search. tcpkali's lines; a search that ran out of
+ * -T exits 1 (the report names the best rate it found), one that found no
+ * rate meeting the bound exits 69.
+ */
 export function rateSearchVerdict(
   result: RunResult,
   plan: RunPlan,
@@ -104,16 +146,21 @@ export function rateSearchVerdict(
   const verdict = result.rateSearch;
   const target = plan.latency.rateSearch;
   if (verdict === null || target === null) return null;
+  const mark = percentileMark(verdict.percentile.label);
   switch (verdict.kind) {
     case "found":
       return {
-        stdout: `Best --message-rate for latency ${target.label}⁹⁵ᵖ is ${g(verdict.rate)}`,
+        stdout: `Best --message-rate for latency ${target.label}${mark} is ${
+          g(verdict.best!.rate)
+        }`,
         exitCode: 0,
       };
-    case "unstable":
+    case "unmet":
       return {
         stderr:
-          `Best --message-rate for latency ${target.label} can not be determined in time due to unstable target system behavior`,
+          `Best --message-rate for latency ${target.label}${mark} can not be determined: ${verdict.probes.length} rates tried, down to ${
+            g(verdict.probes.at(-1)?.rate ?? 0)
+          }, and none met it`,
         exitCode: 69,
       };
     case "timed-out":
@@ -121,7 +168,7 @@ export function rateSearchVerdict(
         stderr: `Failed to find the best --message-rate for latency ${target.label} in -T${
           g((plan.durationMs ?? 0) / 1000)
         } seconds`,
-        exitCode: 69,
+        exitCode: 1,
       };
   }
 }

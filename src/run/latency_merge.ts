@@ -1,18 +1,19 @@
 /**
  * The main thread's view of latency: merges the workers' histogram deltas
- * exactly (never averaging percentiles) and drives the `-r @` rate search.
+ * exactly (never averaging percentiles), keeps only the current rate
+ * epoch's message samples (`-r @` probes), and collects a second set over a
+ * window (one `--stage`).
  *
  * @module
  */
 import type { LatencyDeltas } from "../engine/latency_recorder.ts";
 import type { RunPlan } from "../plan.ts";
+import { LatencyHistogram } from "../stats/histogram.ts";
 import {
   type MeasuredHistograms,
   measuredHistograms,
   type MeasuredKind,
 } from "../stats/latency_kinds.ts";
-import type { RateProbe, RateSearchVerdict } from "../stats/result.ts";
-import { RateSearch } from "./rate_search.ts";
 
 /** Merged latency of a run, on the main thread. */
 export class LatencyMerge {
@@ -20,12 +21,11 @@ export class LatencyMerge {
   readonly histograms: MeasuredHistograms;
   /** The rate epoch whose message samples count. */
   epoch = 0;
-  /** Set when a `-r @` search has ended. */
-  outcome: "succeeded" | "failed" | null = null;
   readonly #plan: RunPlan;
-  #search: RateSearch | null = null;
   /** The samples merged since the last {@link takeInterval}; never reset by a rate change. */
   #interval: MeasuredHistograms;
+  /** The message latency since the window opened; null when none is open. */
+  #window: LatencyHistogram | null = null;
 
   constructor(plan: RunPlan) {
     this.#plan = plan;
@@ -46,6 +46,7 @@ export class LatencyMerge {
       if (message && latency.epoch !== this.epoch) continue; // measured at an older rate
       this.histograms[kind as MeasuredKind]?.addDelta(delta);
       this.#interval[kind as MeasuredKind]?.addDelta(delta);
+      if (kind === "message") this.#window?.addDelta(delta);
     }
   }
 
@@ -60,35 +61,28 @@ export class LatencyMerge {
     return taken;
   }
 
-  /**
-   * One steady-phase tick of the `-r @` search: the rate to apply to every
-   * connection, or null.
-   */
-  searchTick(now: number): RateProbe | null {
-    const target = this.#plan.latency.rateSearch;
-    if (target === null || this.outcome !== null) return null;
-    this.#search ??= new RateSearch(target.targetMs, this.#plan.messageRate ?? 100, now);
-    const step = this.#search.tick(now, () => this.histograms.message?.percentileMs(95) ?? 0);
-    switch (step.kind) {
-      case "ongoing":
-        return null;
-      case "succeeded":
-      case "failed":
-        this.outcome = step.kind;
-        return null;
-      case "attempt":
-        this.epoch++;
-        this.histograms.message?.reset();
-        this.histograms.corrected?.reset();
-        return { rate: step.rate, epoch: this.epoch, min: step.min, max: step.max };
-    }
+  /** Starts a new rate epoch: message samples start afresh (`-r @` probes). */
+  newEpoch(): number {
+    this.epoch++;
+    this.histograms.message?.reset();
+    this.histograms.corrected?.reset();
+    return this.epoch;
   }
 
-  /** How the search ended; `timedOut`: the run reached -T first. Null without a search. */
-  searchVerdict(timedOut: boolean): RateSearchVerdict | null {
-    if (this.#plan.latency.rateSearch === null) return null;
-    if (this.outcome === "succeeded") return { kind: "found", rate: this.#search!.rate };
-    if (this.outcome === "failed") return { kind: "unstable" };
-    return timedOut ? { kind: "timed-out" } : null;
+  /**
+   * Opens a new window of message latency (a `--stage`); returns the
+   * closing one's histogram, or null when none was open or none is measured.
+   */
+  nextWindow(): LatencyHistogram | null {
+    const closed = this.#window;
+    this.#window = this.histograms.message ? new LatencyHistogram() : null;
+    return closed;
+  }
+
+  /** Closes the window; returns its histogram (null when none was open). */
+  closeWindow(): LatencyHistogram | null {
+    const closed = this.#window;
+    this.#window = null;
+    return closed;
   }
 }

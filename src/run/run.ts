@@ -15,8 +15,10 @@ import { type Phase, type SeriesPoint, SeriesRecorder } from "../stats/series.ts
 import { connectionLoss } from "./connection_loss.ts";
 import { workersAvailable, workersReadFlag } from "./engine_host.ts";
 import { LatencyMerge } from "./latency_merge.ts";
+import { SearchRunner } from "./search_runner.ts";
 import { Interrupts } from "./signals.ts";
 import { slicePlan } from "./slice_plan.ts";
+import { StageRunner } from "./stages.ts";
 import { Wakeup } from "./wakeup.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
@@ -31,6 +33,8 @@ export interface RunObserver {
 }
 
 const TICK_MS = 250;
+/** How often stages and the rate search look at the run and steer it. */
+const CONTROL_TICK_MS = 50;
 const STOP_GRACE_MS = 3000;
 
 /** Runs the plan to completion. */
@@ -68,6 +72,8 @@ class Run {
   readonly #pool: WorkerPool;
   readonly #interrupts: Interrupts;
   readonly #setup: RunSetup;
+  readonly #stages: StageRunner | null = null;
+  readonly #search: SearchRunner | null = null;
   #phase: Phase = "ramp-up";
   #countFrom: CountFrom | null = null;
   #startedAt: Date | null = null;
@@ -107,6 +113,9 @@ class Run {
         noticed.add(line);
       },
     });
+    const deps = { pool: this.#pool, latency, event: (e: RunEvent) => observer.event(e) };
+    if (plan.stages !== null) this.#stages = new StageRunner(plan, deps);
+    if (plan.latency.rateSearch !== null) this.#search = new SearchRunner(plan, deps);
   }
 
   async execute(): Promise<RunResult> {
@@ -115,15 +124,16 @@ class Run {
     await this.#waitForStartAt();
     if (this.#pool.ended || this.#interrupts.received) return this.#unreported();
     this.#start();
-    const rampFailure = await this.#rampUp();
+    // Stages start at once: their first one opens the connections.
+    const rampFailure = this.#stages ? null : await this.#rampUp();
     if (this.#pool.ended) return this.#unreported();
     if (rampFailure) return this.#result(await this.#stop(), { rampFailure });
     this.#beginSteady();
     await this.#steadyPhase();
     if (this.#pool.ended) return this.#unreported();
-    const timedOut = !this.#interrupts.received && this.#latency.outcome === null;
+    const timedOut = !this.#interrupts.received && !this.#search?.done;
     // The `-r @` verdict is settled before the stop, so that results record it too.
-    const rateSearch = this.#interrupts.received ? null : this.#latency.searchVerdict(timedOut);
+    const rateSearch = this.#interrupts.received ? null : this.#search?.verdict(timedOut) ?? null;
     return this.#result(await this.#stop(), { rateSearch });
   }
 
@@ -136,7 +146,7 @@ class Run {
   /** Waits for `done`, a deadline, a worker's failure or a signal. */
   #wait(done: () => boolean, deadline: number | null, tick?: () => void): Promise<void> {
     const over = () => done() || this.#pool.ended || this.#interrupts.received !== null;
-    return this.#wakeup.until(over, deadline, { tickMs: TICK_MS, tick });
+    return this.#wakeup.until(over, deadline, { tickMs: tick ? CONTROL_TICK_MS : TICK_MS, tick });
   }
 
   /**
@@ -173,7 +183,8 @@ class Run {
       ? (now - steady.start) / (steady.end - steady.start)
       : null;
     const histograms = this.#latency.histograms;
-    this.#observer.sample({ phase: this.#phase, now, counters, histograms, progress });
+    const stage = this.#stages?.position ?? null;
+    this.#observer.sample({ phase: this.#phase, now, counters, histograms, progress, stage });
   }
 
   /** Opens the connections; returns what failed when they could not all open in -T. */
@@ -206,20 +217,27 @@ class Run {
     const baseline = steadyBaseline(this.#pool.rampBaseline());
     const start = performance.now();
     this.#countFrom = { baseline, since: start, phase: "steady" };
-    const end = this.#plan.durationMs === null ? null : start + this.#plan.durationMs;
+    const durationMs = this.#stages?.totalMs ?? this.#plan.durationMs;
+    const end = durationMs === null ? null : start + durationMs;
     this.#steady = { start, end };
     this.#phase = "steady";
     this.#series.steady();
     this.#observer.event({ kind: "steady", baseline, now: start });
+    this.#stages?.start(start, this.#pool.counters());
+    this.#search?.begin(start);
   }
 
   async #steadyPhase(): Promise<void> {
-    await this.#wait(() => this.#latency.outcome !== null, this.#steady!.end, () => {
-      const probe = this.#latency.searchTick(performance.now());
-      if (!probe) return;
-      this.#pool.send({ type: "rate", perSecond: probe.rate, epoch: probe.epoch });
-      this.#observer.event({ kind: "rate-probe", probe });
-    });
+    const search = this.#search;
+    const stages = this.#stages;
+    const steer = search || stages
+      ? () => {
+        const now = performance.now();
+        stages?.tick(now);
+        search?.tick(now);
+      }
+      : undefined;
+    await this.#wait(() => search?.done ?? false, this.#steady!.end, steer);
   }
 
   /** Freezes the workers, then closes their sockets; returns the reported counts. */
@@ -229,6 +247,7 @@ class Run {
     // later must not count bytes its peer worker no longer does.
     const stoppedAt = performance.now();
     const final = pool.counters();
+    this.#stages?.finish(stoppedAt, final);
     clearInterval(this.#sampler);
     pool.send({ type: "stop" });
     await this.#wakeup.until(() => pool.all("final"), stoppedAt + STOP_GRACE_MS, {
@@ -316,6 +335,7 @@ class Run {
       interrupt: this.#interrupts.received,
       rampFailure,
       rateSearch,
+      stages: this.#stages?.results ?? null,
       messageStop: pool.messageStop,
       failure: pool.failure,
       parts: [],

@@ -11,7 +11,9 @@ import { COUNTER_COUNT } from "../stats/counters.ts";
 /**
  * Splits the plan into per-worker slices; idle workers are not started.
  * The last worker owns the listeners; with two or more workers it opens no
- * outgoing connections, so accepting never waits behind connecting.
+ * outgoing connections, so accepting never waits behind connecting. With
+ * `--stage`, every worker that will ever connect starts, with its share of
+ * the first stage's connections.
  */
 export function slicePlan(plan: RunPlan, logPrefix: string): WorkerSlice[] {
   const uidCounter = new SharedArrayBuffer(4);
@@ -20,22 +22,26 @@ export function slicePlan(plan: RunPlan, logPrefix: string): WorkerSlice[] {
   const listener = plan.listen.length > 0 ? w - 1 : -1;
   const connectors = listener >= 0 && w > 1 ? w - 1 : w;
   // Paced writes keep tcpkali's 1 ms cadence with the precise alarm.
-  const paced = plan.messageRate !== null || plan.upstreamBandwidth !== null;
+  const paced = plan.messageRate !== null || plan.upstreamBandwidth !== null ||
+    plan.latency.rateSearch !== null ||
+    (plan.stages?.some((stage) => stage.messageRate !== null) ?? false);
   const alarm = paced ? alarmBuffer(w) : null;
+  const peak = peakConnections(plan);
   for (let index = 0; index < w; index++) {
-    const connections = index < connectors
-      ? Math.floor(plan.connections / connectors) + (index < plan.connections % connectors ? 1 : 0)
-      : 0;
+    const connects = index < connectors && shareOf(peak, index, connectors) > 0;
     const listens = index === listener;
-    if (connections === 0 && !listens) continue;
-    const connectRate = plan.connections > 0
-      ? (plan.connectRate * connections) / plan.connections
-      : plan.connectRate;
+    if (!connects && !listens) continue;
+    const connections = connects ? shareOf(plan.connections, index, connectors) : 0;
+    // With stages the shares move; the connect rate is split as evenly as the peak is.
+    const connectRate = !connects
+      ? plan.connectRate
+      : (plan.connectRate * shareOf(peak, index, connectors)) / peak;
     const counters = new SharedArrayBuffer(COUNTER_COUNT * Float64Array.BYTES_PER_ELEMENT);
     slices.push({
       plan,
       index,
       connections,
+      connects,
       connectRate,
       listens,
       uidCounter,
@@ -45,4 +51,22 @@ export function slicePlan(plan: RunPlan, logPrefix: string): WorkerSlice[] {
     });
   }
   return slices;
+}
+
+/** The most connections the run ever keeps: `-c`, or the highest stage target. */
+export function peakConnections(plan: RunPlan): number {
+  const stages = plan.stages ?? [];
+  return Math.max(plan.connections, ...stages.map((stage) => stage.connections));
+}
+
+/** Worker `index`'s share of `total` connections among `connectors` workers. */
+export function shareOf(total: number, index: number, connectors: number): number {
+  return Math.floor(total / connectors) + (index < total % connectors ? 1 : 0);
+}
+
+/** Each slice's share of `total` outgoing connections (0 for listen-only workers). */
+export function connectionShares(slices: readonly WorkerSlice[], total: number): number[] {
+  const connectors = slices.filter((slice) => slice.connects).length;
+  let n = 0;
+  return slices.map((slice) => slice.connects ? shareOf(total, n++, connectors) : 0);
 }

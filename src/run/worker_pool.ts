@@ -74,6 +74,14 @@ export class WorkerPool {
     this.#engines.forEach((engine) => engine.postMessage(message));
   }
 
+  /** Posts to each worker what `messageFor` returns for it (null: nothing). */
+  sendEach(messageFor: (n: number) => ToWorker | null): void {
+    this.#engines.forEach((engine, n) => {
+      const message = messageFor(n);
+      if (message !== null) engine.postMessage(message);
+    });
+  }
+
   /** Every worker's shared counters, read at one instant. */
   counters(): Float64Array {
     return mergeCounters(this.slices.map((slice) => new Float64Array(slice.counters)));

@@ -37,10 +37,16 @@ export const C = {
   handshakeSent: 16,
   /** Of bytesReceived: WebSocket upgrade requests and responses (cumulative). */
   handshakeReceived: 17,
+  /** `--latency-marker` messages sent that await their marker (kali). */
+  requests: 18,
+  /** Markers received that answered a message (kali). */
+  responses: 19,
+  /** `--closed-loop` messages whose answer did not come in time (kali). */
+  responseTimeouts: 20,
 } as const;
 
 /** Number of counters. */
-export const COUNTER_COUNT = 18;
+export const COUNTER_COUNT = 21;
 
 /** Gauges are levels, not totals: never subtract a baseline from them. */
 export const GAUGES: readonly number[] = [C.openIn, C.openOut, C.connecting];

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { Percentile } from "../plan.ts";
+import type { Percentile, Stage } from "../plan.ts";
+import type { LatencyHistogram } from "./histogram.ts";
 import type { MeasuredHistograms } from "./latency_kinds.ts";
 import type { RunSetup, Shard } from "./run_setup.ts";
 import type { Phase, SeriesPoint } from "./series.ts";
@@ -38,11 +39,50 @@ export interface MessageStopHit {
   matchEnd: number;
 }
 
-/** How a `-r @` search ended: the rate found, or why none was. */
-export type RateSearchVerdict =
-  | { kind: "found"; rate: number }
-  | { kind: "unstable" }
-  | { kind: "timed-out" };
+/** One probe of a `-r @` search: a rate tried and what it measured. */
+export interface ProbeRecord {
+  /** Messages per second per connection. */
+  rate: number;
+  /** The measured percentile (ms); NaN without samples. */
+  latencyMs: number;
+  samples: number;
+  seconds: number;
+  /** Messages actually sent per second per connection. */
+  sentRate: number;
+  /** Whether the latency stayed under the bound. */
+  met: boolean;
+  /** Why it missed when the latency alone does not say (`sent only 800 msg/s`). */
+  note: string;
+}
+
+/**
+ * How a `-r @` search ended: `found` (converged), `timed-out` (-T came
+ * first), `unmet` (no rate down to the floor met the bound). `best` is the
+ * highest rate that met the bound, with its probe.
+ */
+export interface RateSearchVerdict {
+  kind: "found" | "timed-out" | "unmet";
+  best: ProbeRecord | null;
+  /** Every probe, in order. */
+  probes: ProbeRecord[];
+  /** The percentile searched on (95, or the first `--latency-percentiles`). */
+  percentile: Percentile;
+  /** The bound as typed after `@` (`50ms`), and in ms. */
+  target: string;
+  targetMs: number;
+}
+
+/** What one `--stage` measured. */
+export interface StageResult {
+  /** The stage as planned. */
+  stage: Stage;
+  /** Seconds it lasted (the last one ends with the run). */
+  durationSeconds: number;
+  /** Counters over the stage (gauges: at its end). */
+  counters: Float64Array;
+  /** Message latency of answers received during the stage; null when not measured. */
+  latency: LatencyHistogram | null;
+}
 
 /**
  * Connections a run could not keep: sockets not created for want of
@@ -110,6 +150,8 @@ export interface RunResult {
   rampFailure: { connections: number; seconds: number } | null;
   /** The `-r @` search's outcome; null without a search (or after an interrupt). */
   rateSearch: RateSearchVerdict | null;
+  /** `--stage`: one entry per stage begun; null (or absent, as in a merge) without stages. */
+  stages?: StageResult[] | null;
   /** Set when `--message-stop` matched. */
   messageStop: MessageStopHit | null;
   /** Set when a worker failed. */
@@ -150,7 +192,11 @@ export type RunEvent =
   /** The steady phase began; its rates count from `baseline` at `now`. */
   | { kind: "steady"; baseline: Float64Array; now: number }
   /** `-r @`: every connection now sends at `probe.rate`. */
-  | { kind: "rate-probe"; probe: RateProbe };
+  | { kind: "rate-probe"; probe: RateProbe }
+  /** `-r @`: a probe ended. */
+  | { kind: "probe-done"; record: ProbeRecord; percentile: Percentile; target: string }
+  /** `--stage`: stage `index` (from 0) of `count` began. */
+  | { kind: "stage"; index: number; count: number; stage: Stage };
 
 /** The run's state every 0.25 s from the start. */
 export interface RunSample {
@@ -162,4 +208,6 @@ export interface RunSample {
   histograms: MeasuredHistograms;
   /** The fraction of the steady phase elapsed; null before it or when endless. */
   progress: number | null;
+  /** `--stage`: the stage running (from 0) and how many there are; null without stages. */
+  stage: { index: number; count: number } | null;
 }

@@ -104,4 +104,10 @@ export interface ResultDocument {
   series: SeriesPoint[];
   thresholds: ThresholdOutcome[];
   parts: ResultPart[];
+  /** `--stage`: one entry per stage (src/report/json_workload.ts); null without stages. */
+  stages?: Record<string, unknown>[] | null;
+  /** `-r @`: the probes and the best rate that met the bound; null without a search. */
+  rateSearch?: Record<string, unknown> | null;
+  /** `--closed-loop`: its settings and counts; null without it. */
+  closedLoop?: Record<string, unknown> | null;
 }

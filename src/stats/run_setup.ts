@@ -6,7 +6,8 @@
  * @module
  */
 import { escapeBytes } from "../content/printable.ts";
-import type { LatencyPlan, RunPlan, ShardPlan } from "../plan.ts";
+import { averageMessageSize } from "../content/template.ts";
+import type { ClosedLoopPlan, LatencyPlan, RunPlan, ShardPlan } from "../plan.ts";
 
 /** One part of a load shared by `count` runs (`--shard I/N`: `index` from 0). */
 export type Shard = ShardPlan;
@@ -41,6 +42,17 @@ export interface RunSetup {
   /** The host the run ran on; null when unknown (or several, for a merge). */
   host: string | null;
   shard: Shard | null;
+  /** What kali's workload lines need (absent in a merge, which prints none). */
+  workload?: WorkloadSetup;
+}
+
+/** What the report's `--closed-loop` and `--stage` lines need from the plan. */
+export interface WorkloadSetup {
+  closedLoop: ClosedLoopPlan | null;
+  /** Average size of one repeated message (0: none repeats), for estimated message counts. */
+  messageBytes: number;
+  /** Whether answers are counted (`--latency-marker` or marker mode). */
+  answersCounted: boolean;
 }
 
 /** The setup of a run of `plan` on `host`. */
@@ -60,6 +72,11 @@ export function runSetup(plan: RunPlan, host: string | null): RunSetup {
     messageMarker: plan.latency.messageMarker,
     host,
     shard: plan.shard ? { index: plan.shard.index, count: plan.shard.count } : null,
+    workload: {
+      closedLoop: plan.closedLoop,
+      messageBytes: averageMessageSize(plan.content, { websocket: plan.websocket !== null }),
+      answersCounted: plan.latency.marker !== null || plan.latency.messageMarker,
+    },
   };
 }
 
@@ -108,6 +125,8 @@ function planOptions(plan: RunPlan): Record<string, unknown> {
     hdrLog: o.hdrLogFile,
     html: o.htmlFile,
     thresholds: o.thresholds.map((t) => t.expression),
+    stages: plan.stages,
+    closedLoop: plan.closedLoop,
   };
 }
 

@@ -91,7 +91,7 @@ Deno.test("listen port and mode", () => {
   assert.equal(run("--listen-mode=silent", "-l", "5").listenMode, "silent");
   assert.equal(run("--listen-mode=active", "-l", "5").listenMode, "active");
   assert.deepEqual(refusal("--listen-mode=loud").lines, [
-    "--listen-mode=loud is not one of {silent|active}",
+    "--listen-mode=loud is not one of {silent|active|echo}",
   ]);
 });
 

@@ -27,7 +27,21 @@ Deno.test("parseKaliReport reads a kali self-loop report", () => {
     messageLatency: null,
     correctedLatency: null,
     durationSeconds: 1.00093,
+    closedLoop: null,
   });
+});
+
+Deno.test("parseKaliReport reads the closed-loop line", () => {
+  const report = parseKaliReport(
+    [
+      "Total data sent:     0.8 MiB (788904 bytes)",
+      "Total data received: 0.9 MiB (920367 bytes)",
+      "Aggregate bandwidth: 1.471↓, 1.261↑ Mbps",
+      "Test duration: 5.00603 s.",
+      "Closed loop: 131481 answers (26264.5 requests/s), 3 timeouts, --in-flight 1",
+    ].join("\n"),
+  )!;
+  assert.deepEqual(report.closedLoop, { answers: 131481, requestsPerSecond: 26264.5, timeouts: 3 });
 });
 
 Deno.test("parseKaliReport reads tcpkali's three latency lines", () => {
