@@ -15,16 +15,19 @@ if (unsupported) {
 
 const C = 30;
 const RATE = 100;
-const SECONDS = 4;
+// Steady counts start at the last 50 ms sample before the ramp-up ended (as tcpkali's, from a
+// snapshot), so about 50 ms of ramp-up traffic is in them: 0.5% of a 10 s run.
+const SECONDS = 10;
 const RUN = [
   ...["-c", String(C), "--connect-rate", "300", "-r", String(RATE), "-T", String(SECONDS)],
   ...["-1", "U\\{connection.uid}.", "-m", "\\{message.marker}"],
 ];
 
-/** The namespaces simulations have left. */
-async function simNamespaces(): Promise<string[]> {
+/** The namespaces of the simulation run by process `pid` (others may run beside it). */
+async function simNamespaces(pid: number): Promise<string[]> {
   const output = await new Deno.Command("ip", { args: ["netns", "list"] }).output();
-  return [...new TextDecoder().decode(output.stdout).matchAll(/^kali-sim-\S+/gm)].map((m) => m[0]);
+  const names = new TextDecoder().decode(output.stdout).matchAll(/^kali-sim-(\d+)-\S+/gm);
+  return [...names].filter((m) => Number(m[1]) === pid).map((m) => m[0]);
 }
 
 function sim(args: string[]): Deno.ChildProcess {
@@ -45,7 +48,6 @@ Deno.test({
   fn: async () => {
     const out = Deno.makeTempDirSync({ prefix: "kali-cluster-test-" });
     try {
-      const before = await simNamespaces();
       const run = sim([
         "--shards",
         "3",
@@ -59,7 +61,7 @@ Deno.test({
       const output = await run.output();
       const said = new TextDecoder().decode(output.stderr);
       assert.equal(output.code, 0, `${said}\n${Deno.readTextFileSync(`${out}/merge.stderr`)}`);
-      assert.deepEqual(await simNamespaces(), before, "namespaces left behind");
+      assert.deepEqual(await simNamespaces(run.pid), [], "namespaces left behind");
 
       const shards: Json[] = [0, 1, 2].map((i) =>
         JSON.parse(Deno.readTextFileSync(`${out}/shard-${i}.json`))
@@ -112,11 +114,11 @@ Deno.test({
   name: "the simulation tears its namespaces down when a shard fails and on Ctrl+C",
   ignore: unsupported !== null,
   fn: async () => {
-    const before = await simNamespaces();
-    const failing = await sim(["--shards", "2", "--", "-c", "2", "--bogus"]).output();
+    const failingRun = sim(["--shards", "2", "--", "-c", "2", "--bogus"]);
+    const failing = await failingRun.output();
     assert.equal(failing.code, 1);
     assert.match(new TextDecoder().decode(failing.stderr), /cluster_sim: shard 0 exited 64/);
-    assert.deepEqual(await simNamespaces(), before);
+    assert.deepEqual(await simNamespaces(failingRun.pid), []);
 
     const child = sim(["--shards", "2", "--start-in", "30", "--", "-c", "2", "-T", "1"]);
     const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
@@ -126,12 +128,12 @@ Deno.test({
       if (done) break;
       said += value;
     }
-    assert.ok((await simNamespaces()).length > before.length, "no namespaces while running");
+    assert.equal((await simNamespaces(child.pid)).length, 3, "no namespaces while running");
     child.kill("SIGINT");
     const status = await child.status;
     await reader.cancel();
     await child.stdout.cancel();
     assert.equal(status.code, 130);
-    assert.deepEqual(await simNamespaces(), before);
+    assert.deepEqual(await simNamespaces(child.pid), []);
   },
 });
