@@ -210,12 +210,17 @@ class Run {
   /**
    * As tcpkali, the steady phase counts bytes from the last sample before
    * the ramp-up ended, and WebSocket handshakes (which kali's ramp-up waits
-   * for) are always included; its clock starts now: `-c 1 -r 10 -T 2`
-   * reports 20 messages.
+   * for) are always included; its clock starts when the ramp-up ended:
+   * `-c 1 -r 10 -T 2` reports 20 messages.
    */
   #beginSteady(): void {
     const baseline = steadyBaseline(this.#pool.rampBaseline());
-    const start = performance.now();
+    // The workers' clock says when the ramp-up ended; the main thread hears
+    // it later (much later on a loaded machine), and what was sent between
+    // is counted from the baseline, so the clock starts at the ramp's end.
+    const now = performance.now();
+    const rampEnd = this.#pool.rampedAt - performance.timeOrigin;
+    const start = rampEnd > this.#countFrom!.since ? Math.min(now, rampEnd) : now;
     this.#countFrom = { baseline, since: start, phase: "steady" };
     const durationMs = this.#stages?.totalMs ?? this.#plan.durationMs;
     const end = durationMs === null ? null : start + durationMs;
