@@ -351,6 +351,8 @@ export class Engine implements ConnectionHost {
    */
   setConnections(target: number): void {
     this.#target = target;
+    // The connect tick sleeps once every connection is open: a new target wakes it.
+    this.#wakeConnectTick();
   }
 
   /**

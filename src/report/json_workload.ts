@@ -27,8 +27,8 @@ function stageResult(s: StageResult, percentiles: readonly Percentile[]): Record
     connectionsOpenOut: c[C.openOut],
     bytesSent: c[C.bytesSent],
     bytesReceived: c[C.bytesReceived],
-    // Counted by marker mode (messages) or --latency-marker (requests, responses).
-    messagesSentPerSecond: (c[C.messagesSent] + c[C.requests]) / d,
+    messagesSentPerSecond: c[C.messagesWritten] / d,
+    // Counted by marker mode (messages) or --latency-marker (responses).
     messagesReceivedPerSecond: (c[C.messagesReceived] + c[C.responses]) / d,
     latency: latency && latency.count > 0
       ? {

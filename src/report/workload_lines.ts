@@ -47,15 +47,6 @@ function perSecond(count: number | null, seconds: number): string {
   return count === null ? "-" : formatFixed(seconds > 0 ? count / seconds : 0, 1);
 }
 
-/**
- * Messages a stage sent: counted by marker mode or `--latency-marker`,
- * else estimated from bytes; null when nothing repeats.
- */
-function messagesSent(c: Float64Array, messageBytes: number): number | null {
-  if (c[C.messagesSent] > 0 || c[C.requests] > 0) return c[C.messagesSent] + c[C.requests];
-  return messageBytes > 0 ? Math.floor(c[C.bytesSent] / messageBytes) : null;
-}
-
 /** Messages a stage received: only what markers count; null otherwise. */
 function messagesReceived(c: Float64Array, setup: WorkloadSetup): number | null {
   return setup.answersCounted ? c[C.messagesReceived] + c[C.responses] : null;
@@ -68,7 +59,6 @@ export function stageTable(
   percentiles: readonly Percentile[],
 ): string[] {
   if (!stages || stages.length === 0 || setup === undefined) return [];
-  const messageBytes = setup.messageBytes;
   const header = [
     "Stage",
     "Duration",
@@ -86,7 +76,7 @@ export function stageTable(
       `${i + 1} ${s.stage.label}`,
       `${g(Number(s.durationSeconds.toFixed(3)))} s`,
       String(c[C.openOut]),
-      perSecond(messagesSent(c, messageBytes), s.durationSeconds),
+      perSecond(c[C.messagesWritten], s.durationSeconds),
       perSecond(messagesReceived(c, setup), s.durationSeconds),
       latency,
     ];

@@ -115,7 +115,7 @@ export class SearchRunner {
   }
 }
 
-/** Messages sent so far: `--latency-marker` requests, or marker mode's messages. */
+/** Messages sent so far, all connections. */
 function sentMessages(c: Float64Array): number {
-  return c[C.requests] + c[C.messagesSent];
+  return c[C.messagesWritten];
 }

@@ -6,7 +6,6 @@
  * @module
  */
 import { escapeBytes } from "../content/printable.ts";
-import { averageMessageSize } from "../content/template.ts";
 import type { ClosedLoopPlan, LatencyPlan, RunPlan, ShardPlan } from "../plan.ts";
 
 /** One part of a load shared by `count` runs (`--shard I/N`: `index` from 0). */
@@ -49,8 +48,6 @@ export interface RunSetup {
 /** What the report's `--closed-loop` and `--stage` lines need from the plan. */
 export interface WorkloadSetup {
   closedLoop: ClosedLoopPlan | null;
-  /** Average size of one repeated message (0: none repeats), for estimated message counts. */
-  messageBytes: number;
   /** Whether answers are counted (`--latency-marker` or marker mode). */
   answersCounted: boolean;
 }
@@ -74,7 +71,6 @@ export function runSetup(plan: RunPlan, host: string | null): RunSetup {
     shard: plan.shard ? { index: plan.shard.index, count: plan.shard.count } : null,
     workload: {
       closedLoop: plan.closedLoop,
-      messageBytes: averageMessageSize(plan.content, { websocket: plan.websocket !== null }),
       answersCounted: plan.latency.marker !== null || plan.latency.messageMarker,
     },
   };
