@@ -253,6 +253,14 @@ export class Connection implements Wakeable {
     if (this.#sleepingUntil > now + pacer.delayUntil(this.#unit, now) + 1) this.wake(now);
   }
 
+  /**
+   * The next reads go into `buffer` (`--listen-mode echo`: the buffer just
+   * read is being written back). Only for connections with a private buffer.
+   */
+  readInto(buffer: Uint8Array): void {
+    this.#readBuffer = buffer;
+  }
+
   /** Reads wait until {@linkcode resumeReading} (backpressure of `--listen-mode echo`). */
   pauseReading(): void {
     this.#readsHeld = true;

@@ -20,7 +20,7 @@ import {
 } from "./connection.ts";
 import { ConnectDeadlines } from "./connect_deadlines.ts";
 import type { EngineModules } from "./engine_modules.ts";
-import { EchoGate } from "./echo.ts";
+import { EchoBudget, EchoGate } from "./echo.ts";
 import { OutputTaps } from "./output_taps.ts";
 import { TrafficDumper } from "./dump.ts";
 import { WorkerLatency, workerLatencyBlock } from "./latency_recorder.ts";
@@ -51,8 +51,8 @@ const CLOSE_HANDSHAKE_MS = 50;
  * carries over between connect ticks, which Deno fires every 1-3 ms.
  */
 const CONNECT_BANK_MS = 5;
-/** An echoing connection's reads grow to this while they fill their buffer. */
-const ECHO_READ_BYTES = 65536;
+/** What echo buffers may grow by in total, per worker: a bound on clients flooding an echo. */
+const ECHO_BUDGET_BYTES = 64 * 1048576;
 /** A destination is skipped after this many attempts that all failed. */
 const BROKEN_AFTER = 10;
 
@@ -80,6 +80,8 @@ export class Engine implements ConnectionHost {
   #target: number;
   /** Connections closing politely because the target fell. */
   #shedding = new Set<Connection>();
+  /** What echoing connections' buffers may still grow by. */
+  #echoBudget = new EchoBudget(ECHO_BUDGET_BYTES);
   #listeners: Deno.Listener[] = [];
   #running = false;
   #final: Float64Array | null = null;
@@ -533,7 +535,7 @@ export class Engine implements ConnectionHost {
       });
       taps.push(gate); // last: the frame parser unmasks in place
     } else if (echo) {
-      gate = new EchoGate();
+      gate = new EchoGate(this.#echoBudget);
       taps.push(gate);
     }
     const connection = new Connection(this, tcp, {
@@ -545,7 +547,8 @@ export class Engine implements ConnectionHost {
       gate,
       closeTls: this.#modules.tls?.closeTls,
       window: latency.window ?? undefined,
-      maxReadBytes: echo ? ECHO_READ_BYTES : undefined,
+      // The echo reads into buffers of its own, growing them itself.
+      maxReadBytes: echo ? 0 : undefined,
     });
     this.#connections.add(connection);
     if (plan.channelLifetimeMs !== null) {

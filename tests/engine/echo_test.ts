@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { EchoBuffer } from "../../src/engine/echo.ts";
+import type { Connection } from "../../src/engine/connection.ts";
+import { EchoBudget, EchoBuffer, EchoGate } from "../../src/engine/echo.ts";
 
 const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 
@@ -37,4 +38,71 @@ Deno.test("a read larger than the room left grows the buffer instead of losing b
   assert.equal(all.length, 140000);
   assert.equal(all[119999], 3);
   assert.equal(all[120000], 4);
+});
+
+/** A connection that records what the echo asks of it; writes finish when `finish` is called. */
+function fakeConnection() {
+  const log: string[] = [];
+  let finish: (ok: boolean) => void = () => {};
+  let readBuffer: Uint8Array = new Uint8Array(16384);
+  const connection = {
+    get readBuffer() {
+      return readBuffer;
+    },
+    readInto: (buffer: Uint8Array) => {
+      readBuffer = buffer;
+      log.push(`read into ${buffer.length}`);
+    },
+    pauseReading: () => log.push("pause"),
+    resumeReading: () => log.push("resume"),
+    wake: () => gate.pump(connection as unknown as Connection),
+    writeOutOfBand: (bytes: Uint8Array) => {
+      log.push(`write ${bytes.length}`);
+      return new Promise<boolean>((resolve) => finish = resolve);
+    },
+  };
+  const gate = new EchoGate(new EchoBudget(1048576));
+  return { gate, connection, log, finishWrite: () => finish(true) };
+}
+
+Deno.test("the echo writes each read back while the next read fills a second buffer", async () => {
+  const { gate, connection, log, finishWrite } = fakeConnection();
+  const c = connection as unknown as Connection;
+  const first = connection.readBuffer;
+  gate.received(c, first, 100, 0);
+  assert.deepEqual(log, ["read into 16384", "write 100"]);
+  const second = connection.readBuffer;
+  assert.notEqual(second, first);
+  // A read that completes while the first write is out waits, reads paused.
+  gate.received(c, second, 16384, 0);
+  assert.deepEqual(log.slice(2), ["pause"]);
+  finishWrite();
+  await Promise.resolve();
+  // Then it is written, and reads go on into a buffer twice as large: they filled the last one.
+  assert.deepEqual(log.slice(3), ["read into 32768", "resume", "write 16384"]);
+});
+
+Deno.test("without budget the echo buffers do not grow: reads fill the ones it has", async () => {
+  const log: string[] = [];
+  let finish: (ok: boolean) => void = () => {};
+  const gate = new EchoGate(new EchoBudget(0));
+  const connection = {
+    readInto: (b: Uint8Array) => log.push(`read into ${b.length}`),
+    pauseReading: () => log.push("pause"),
+    resumeReading: () => log.push("resume"),
+    wake: () => gate.pump(connection as unknown as Connection),
+    writeOutOfBand: (bytes: Uint8Array) => {
+      log.push(`write ${bytes.length}`);
+      return new Promise<boolean>((resolve) => finish = resolve);
+    },
+  };
+  const c = connection as unknown as Connection;
+  // A full 16 KiB read wants a 32 KiB buffer the budget cannot pay: a 16 KiB one costs nothing.
+  gate.received(c, new Uint8Array(16384), 16384, 0);
+  assert.deepEqual(log, ["read into 16384", "write 16384"]);
+  const big = new Uint8Array(65536);
+  gate.received(c, big, 65536, 0);
+  finish(true);
+  await Promise.resolve();
+  assert.deepEqual(log.slice(2), ["pause", "read into 16384", "resume", "write 65536"]);
 });
