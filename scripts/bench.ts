@@ -453,7 +453,7 @@ const S3C: Scenario = {
       ["send syscalls per message (strace -c)", "calls", "≤ 1"],
     ];
     // A 5 s connect timeout: a SYN the busy sink dropped is retried, not fatal to the ramp-up.
-    const paced = (secs: number, connectRate: string) => [
+    const paced = (secs: number, connectRate: string, perSecond = rate) => [
       "-c",
       String(connections),
       "--connect-rate",
@@ -461,7 +461,7 @@ const S3C: Scenario = {
       "--connect-timeout",
       "5s",
       "-r",
-      String(rate),
+      String(perSecond),
       "-m",
       message,
       "-T",
@@ -483,7 +483,12 @@ const S3C: Scenario = {
         message,
       ], { durationSeconds: d + 5 });
       const floorCpu = floor.run.code === 0 ? cpuSeconds(floor.time) : null;
-      const syscalls = await sendsPerMessage(ctx, [...paced(3, "5k"), `127.0.0.1:${sink.port}`]);
+      // Every traced call stops the process: at 2/s per connection it keeps its pace
+      // (at 10/s it falls behind and catches up with several messages per write).
+      const syscalls = await sendsPerMessage(ctx, [
+        ...paced(3, "5k", 2),
+        `127.0.0.1:${sink.port}`,
+      ]);
       const achieved = kali.report.sentBytes / message.length;
       const asked = connections * rate * kali.report.durationSeconds;
       const cpu = cpuSeconds(kali.time);
@@ -568,7 +573,7 @@ async function sendsPerMessage(
       perMessage: messages > 0 ? sends / messages : null,
       note: `${sends} ${
         SEND_CALLS.join("/")
-      } calls for ${messages} messages (incl. stderr lines), \`-T 3s --connect-rate 5k\` under strace`,
+      } calls for ${messages} messages (incl. stderr lines), \`-r 2 -T 3s --connect-rate 5k\` under strace`,
     };
   } catch (error) {
     return { perMessage: null, note: `strace failed: ${errorText(error)}` };

@@ -71,9 +71,13 @@ export function enginesInMain(plan: RunPlan, engines: number): number {
   return paced && plan.connections * plan.messageRate! <= LIGHT_MESSAGES_PER_SECOND ? engines : 1;
 }
 
-/** Starts one engine: in the main isolate, or in a Web Worker of its own. */
-export function startEngine(inWorker: boolean): EngineHandle {
-  return inWorker ? startWorker() : startInline();
+/**
+ * Starts one engine: in the main isolate, or in a Web Worker of its own.
+ * `onRamped` hears an engine in the main isolate ramp up at the very
+ * instant it does (synchronously, with the instant's epoch ms).
+ */
+export function startEngine(inWorker: boolean, onRamped?: (at: number) => void): EngineHandle {
+  return inWorker ? startWorker() : startInline(onRamped);
 }
 
 /** Starts one engine as a Web Worker. */
@@ -81,11 +85,18 @@ export function startWorker(): EngineHandle {
   return new Worker(WORKER_URL, { type: "module" }) as unknown as EngineHandle;
 }
 
-/** Starts one engine in this isolate, talking through a MessageChannel. */
-export function startInline(): EngineHandle {
+/**
+ * Starts one engine in this isolate, talking through a MessageChannel;
+ * `onRamped` as in {@linkcode startEngine}.
+ */
+export function startInline(onRamped?: (at: number) => void): EngineHandle {
   const channel = new MessageChannel();
   const engineSide = channel.port2;
-  const service = engineService((message) => engineSide.postMessage(message));
+  const service = engineService((message) => {
+    // In this thread the ramp-up's instant can be acted on before anything else runs.
+    if (message.type === "ramped") onRamped?.(message.at);
+    engineSide.postMessage(message);
+  });
   engineSide.onmessage = (event: MessageEvent<ToWorker>) => service(event.data);
   // What a worker's error handlers would catch ends the run with one line here too.
   const onRejection = (event: PromiseRejectionEvent) => {

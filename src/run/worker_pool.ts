@@ -99,6 +99,18 @@ export class WorkerPool {
   }
 
   /**
+   * A sample at `at`, the instant an engine in the main isolate ramped up.
+   * Timers in this thread wait while its engines work, so the interval's
+   * samples may be hundreds of ms old by then (a ramp-up keeps the thread
+   * busy); this one is exact.
+   */
+  #sampleAt(at: number): void {
+    if (this.#sampler === undefined) return;
+    this.#samples.push({ at, counters: this.counters() });
+    if (this.#samples.length > KEPT_SAMPLES) this.#samples.shift();
+  }
+
+  /**
    * Every worker's counters as of the last sample before the ramp-up ended
    * (zero for a ramp-up shorter than SAMPLE_MS), tcpkali's baseline with
    * its granularity: traffic of a short ramp-up counts. Chosen by when the
@@ -120,7 +132,7 @@ export class WorkerPool {
   }
 
   #start(slice: WorkerSlice, n: number, inWorker: boolean): void {
-    const engine = startEngine(inWorker);
+    const engine = startEngine(inWorker, (at) => this.#sampleAt(at));
     engine.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data, n);
     engine.onerror = (event) => {
       event.preventDefault();

@@ -428,3 +428,114 @@ Deno.test("a sink parser skips data payloads without unmasking them; control one
   assert.deepEqual(received.subarray(0, 10), stream.subarray(0, 10)); // still masked
   assert.deepEqual(events, ["ping ctl"]);
 });
+
+Deno.test("validateUtf8, sink parser: the same verdicts as the full parser, zero mask or not, however cut", () => {
+  const good = (mask: number) => ({ opcode: Opcode.text, payload: bytes("hello"), mask });
+  const streams = (mask: number): [string, Uint8Array, number][] => [
+    [
+      "a bad byte after good frames",
+      renderFrames([good(mask), good(mask), {
+        opcode: Opcode.text,
+        payload: bytes("ok\xff"),
+        mask,
+      }]),
+      1007,
+    ],
+    [
+      "a long payload with a surrogate",
+      renderFrames([good(mask), {
+        opcode: Opcode.text,
+        payload: bytes("a".repeat(40) + "\xed\xa0\x80"),
+        mask,
+      }]),
+      1007,
+    ],
+    [
+      "a character cut by the end of the message",
+      renderFrames([good(mask), {
+        opcode: Opcode.text,
+        payload: bytes("\xe2\x82"),
+        mask,
+      }]),
+      1007,
+    ],
+    [
+      "a character split across fragments",
+      renderFrames([
+        good(mask),
+        { opcode: Opcode.text, payload: bytes("x\xe2"), mask, fin: false },
+        { opcode: Opcode.continuation, payload: bytes("\x82\xac"), mask },
+        good(mask),
+      ]),
+      0,
+    ],
+    [
+      "valid multibyte text",
+      renderFrames([good(mask), {
+        opcode: Opcode.text,
+        payload: bytes("\xe2\x82\xac \xf0\x9f\x98\x80"),
+        mask,
+      }]),
+      0,
+    ],
+    [
+      "binary is not checked",
+      renderFrames([good(mask), {
+        opcode: Opcode.binary,
+        payload: bytes("\xff"),
+        mask,
+      }, good(mask)]),
+      0,
+    ],
+  ];
+  for (const mask of [0, 0x0badf00d]) {
+    for (const [name, stream, code] of streams(mask)) {
+      for (let cut = 0; cut <= stream.length; cut++) {
+        const full = recorder(UTF8);
+        const fast = sink(UTF8);
+        const expected = pushCut(full.parser, stream, [cut]);
+        assert.equal(expected, code, `full parser: ${name}, mask ${mask}, cut at ${cut}`);
+        assert.equal(
+          pushCut(fast.parser, stream, [cut]),
+          code,
+          `${name}, mask ${mask}, cut ${cut}`,
+        );
+        assert.equal(fast.parser.error, full.parser.error, `${name}, mask ${mask}, cut ${cut}`);
+        if (code === 0) assert.equal(fast.parser.messages, full.parser.messages, name);
+      }
+    }
+  }
+});
+
+Deno.test("validateUtf8, sink parser: binary and zero-masked text frames are skipped, as they came", () => {
+  const stream = renderFrames([
+    { opcode: Opcode.binary, payload: bytes("\x01\x02\x03"), mask: 0x0f0f0f0f },
+    { opcode: Opcode.text, payload: bytes("hello"), mask: 0 },
+    { opcode: Opcode.text, payload: bytes("hi"), mask: 0x0f0f0f0f },
+  ]);
+  const received = stream.slice();
+  const { parser } = sink(UTF8);
+  assert.equal(parser.push(received), 0);
+  assert.equal(parser.messages, 3);
+  // The binary frame was skipped (still masked); the masked text frame was unmasked to be checked.
+  assert.deepEqual(received.subarray(0, 20), stream.subarray(0, 20));
+  assert.equal(latin1(received.subarray(26)), "hi");
+});
+
+Deno.test("validateUtf8, sink parser: a bad byte anywhere in a short text message is caught", () => {
+  for (let length = 1; length <= 20; length++) {
+    for (let bad = -1; bad < length; bad++) {
+      const payload = Uint8Array.from({ length }, (_, i) => i === bad ? 0xff : 0x61 + (i % 26));
+      const stream = renderFrames([
+        { opcode: Opcode.text, payload: bytes("ok"), mask: 0 },
+        { opcode: Opcode.text, payload, mask: 0 },
+      ]);
+      const { parser } = sink(UTF8);
+      assert.equal(
+        parser.push(stream.slice()),
+        bad < 0 ? 0 : 1007,
+        `length ${length}, bad at ${bad}`,
+      );
+    }
+  }
+});
