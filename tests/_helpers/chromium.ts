@@ -7,8 +7,12 @@
  * @module
  */
 
-/** The headless shell Debian installs. */
-export const CHROMIUM = "/usr/bin/chromium-headless-shell";
+/**
+ * The headless shell Debian installs. /usr/bin/chromium-headless-shell is a
+ * `sh` wrapper that does not `exec`: killing it would leave the browser and
+ * its children running, so the binary it starts is spawned directly.
+ */
+export const CHROMIUM = "/usr/lib/chromium/chromium-headless-shell";
 
 type Message = {
   id?: number;
@@ -110,8 +114,17 @@ export class HeadlessPage {
 
   /** Ends the browser and removes its profile. */
   async close(): Promise<void> {
+    // Browser.close ends the zygotes and renderers too; the kill is the fallback.
+    await Promise.race([
+      this.send("Browser.close", {}, false).catch(() => {}),
+      new Promise((resolve) => setTimeout(resolve, 2000)),
+    ]);
     this.#socket.close();
-    this.#child.kill("SIGKILL");
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // Already gone after Browser.close.
+    }
     await this.#child.status;
     Deno.removeSync(this.#profile, { recursive: true });
   }
