@@ -8,7 +8,8 @@
  * Options: `--only S1,S3c`, `--quick` (short durations, a smoke run),
  * `--out FILE` (default `bench-results.json`), `--kali PATH` (the `main.ts`
  * to measure, default this tree's; e.g. an export of a commit), `--v8-flags
- * FLAGS` (given to every measured kali run, not to sinks or floors).
+ * FLAGS` (given to every measured kali run, not to sinks or floors; default:
+ * the `kali` task's, so the bench measures kali as users run it; `''` for none).
  *
  * A scenario whose kali feature has not landed (kali exits 64 with "not
  * supported yet" for its options) is reported as not measured, never as a
@@ -43,6 +44,12 @@ const INSTALL_PEERS = new URL("./install_peers.sh", import.meta.url).pathname;
 const GNU_TIME = "/usr/bin/time";
 const SOCKET_FLOOR = new URL("./socket_floor.ts", import.meta.url).pathname;
 const PACED_FLOOR = new URL("./paced_floor.ts", import.meta.url).pathname;
+
+/** The `--v8-flags=` value of deno.json's `kali` task; "" when it gives none. */
+export function kaliTaskV8Flags(): string {
+  const config = JSON.parse(Deno.readTextFileSync(new URL("../deno.json", import.meta.url)));
+  return String(config.tasks.kali).match(/--v8-flags=(\S+)/)?.[1] ?? "";
+}
 
 /** One line of the results table. */
 export interface Row {
@@ -1283,7 +1290,7 @@ async function main(argv: string[]): Promise<number> {
   const scenarios = SCENARIOS.filter((s) => !wanted || wanted.includes(s.id.toUpperCase()));
   const installNote = await installPeers();
   if (installNote) console.error(`bench: ${installNote}`);
-  const v8Flags = values["v8-flags"];
+  const v8Flags = values["v8-flags"] ?? kaliTaskV8Flags();
   const ctx: Context = {
     quick: values.quick,
     main: values.kali!,
