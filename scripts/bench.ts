@@ -555,6 +555,7 @@ async function sendsPerMessage(
   args: string[],
 ): Promise<{ perMessage: number | null; note: string }> {
   const out = `${ctx.dir}/strace-${crypto.randomUUID()}.txt`;
+  const json = `${ctx.dir}/strace-${crypto.randomUUID()}.json`;
   try {
     const run = await runProcess("strace", [
       "-f",
@@ -568,6 +569,8 @@ async function sendsPerMessage(
       "run",
       ...ctx.kaliRun,
       ...args,
+      "--json",
+      json,
     ], { timeoutMs: 60000, env: { NO_COLOR: "1" } });
     const report = parseKaliReport(run.stdout);
     if (!report) {
@@ -575,12 +578,15 @@ async function sendsPerMessage(
     }
     const calls = parseStraceSummary(await Deno.readTextFile(out));
     const sends = SEND_CALLS.reduce((n, name) => n + (calls.get(name) ?? 0), 0);
-    const messages = report.sentBytes / 5;
+    // The calls span the whole run, ramp-up included: so must the messages
+    // (the report's figures cover the steady phase only).
+    const result = JSON.parse(await Deno.readTextFile(json));
+    const messages: number = result.counters.run.messagesWritten;
     return {
       perMessage: messages > 0 ? sends / messages : null,
       note: `${sends} ${
         SEND_CALLS.join("/")
-      } calls for ${messages} messages (incl. stderr lines), \`-r 2 -T 3s --connect-rate 5k\` under strace`,
+      } calls for ${messages} messages written in the whole run (incl. stderr lines), \`-r 2 -T 3s --connect-rate 5k\` under strace`,
     };
   } catch (error) {
     return { perMessage: null, note: `strace failed: ${errorText(error)}` };
