@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "../errors.ts";
 import { longHelp, shortHelp, versionText } from "./help.ts";
+import { scanArgs } from "./getopt.ts";
 import { initialParseState, type ParseState } from "./option_readers.ts";
 import { LONG_NAMES, OPTIONS, type OptionSpec, TCPKALI_LONG_NAMES } from "./option_table.ts";
 import type { RawOptions } from "./raw_options.ts";
@@ -25,42 +25,14 @@ export function parseArgs(argv: string[], program = "kali"): ParseOutcome {
   }
   const args = expandAbbreviations(argv, program);
   const state = initialParseState();
-  const cmd = new Command()
-    .name(program)
-    .helpOption(false)
-    .exitOverride()
-    .configureOutput({ writeErr: () => {}, writeOut: () => {} })
-    .allowExcessArguments(true)
-    .argument("[destinations...]");
-  for (const option of OPTIONS) register(cmd, option, state);
-  try {
-    cmd.parse(args, { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) throw commanderUsage(error, args, program);
-    throw error;
-  }
+  const scan = scanArgs(args, OPTIONS, (option, value) => option.read(state, value));
+  if (scan.missing) throw missingArgument(scan.missing, args, program);
+  if (scan.unknown !== null) throw unknownOption(scan.unknown, program);
   if (state.exit) return exitOutcome(state.exit, program);
-  return { kind: "run", options: { ...state.options, destinations: cmd.args, argv: [...argv] } };
-}
-
-/** `-x, --long <value>`: the option's flags as commander takes them. */
-function commanderFlags(option: OptionSpec): string {
-  const names = [option.short && `-${option.short}`, option.long && `--${option.long}`];
-  const flags = names.filter((name) => name).join(", ");
-  return option.value ? `${flags} ${option.value}` : flags;
-}
-
-/** Registers one option so that commander hands each occurrence to its reader, in argv order. */
-function register(cmd: Command, option: OptionSpec, state: ParseState): void {
-  if (option.value) {
-    cmd.option(commanderFlags(option), "", (value: string) => {
-      option.read(state, value);
-      return value;
-    });
-  } else {
-    cmd.option(commanderFlags(option));
-    cmd.on(`option:${option.long ?? option.short}`, () => option.read(state, ""));
-  }
+  return {
+    kind: "run",
+    options: { ...state.options, destinations: scan.operands, argv: [...argv] },
+  };
 }
 
 function exitOutcome(exit: NonNullable<ParseState["exit"]>, program: string): ParseOutcome {
@@ -113,24 +85,32 @@ function ambiguous(name: string, candidates: string[], program: string): UsageEr
   );
 }
 
-/** Turns commander's complaint into getopt's wording plus the long help. */
-function commanderUsage(error: CommanderError, args: string[], program: string): UsageError {
-  const help = longHelp(program, cpuCount());
-  const quoted = /'(-[^']*)'/.exec(error.message)?.[1] ?? "";
-  if (error.code === "commander.unknownOption") {
-    const line = quoted.startsWith("--")
-      ? `${program}: unrecognized option '${quoted}'`
-      : `${program}: invalid option -- '${quoted.slice(1)}'`;
-    return new UsageError([line, `${quoted}: unknown option`], EXIT.usage, help);
-  }
-  if (error.code === "commander.optionMissingArgument") {
-    const short = /'-(\w)[, ]/.exec(error.message)?.[1];
-    const long = /--([\w-]+)/.exec(error.message)?.[1];
-    const typed = args.at(-1) ?? "";
-    const line = typed.startsWith("--") || !short
-      ? `${program}: option '--${long}' requires an argument`
-      : `${program}: option requires an argument -- '${short}'`;
-    return new UsageError([line, `${typed}: unknown option`], EXIT.usage, help);
-  }
-  return new UsageError(`${program}: ${error.message.replace(/^error: /, "")}`, EXIT.usage, help);
+/** getopt's words for a word that names no option, then the long help. */
+function unknownOption(word: string, program: string): UsageError {
+  const quote = word.indexOf("'");
+  const flag = quote < 0 ? word : word.slice(0, quote);
+  const line = flag.startsWith("--")
+    ? `${program}: unrecognized option '${flag}'`
+    : `${program}: invalid option -- '${flag.slice(1)}'`;
+  return new UsageError(
+    [line, `${flag}: unknown option`],
+    EXIT.usage,
+    longHelp(program, cpuCount()),
+  );
+}
+
+/**
+ * getopt's words for an option whose value is missing: the long form when
+ * the last word was a long option (or the option has no letter).
+ */
+function missingArgument(option: OptionSpec, args: string[], program: string): UsageError {
+  const typed = args.at(-1) ?? "";
+  const line = typed.startsWith("--") || !option.short
+    ? `${program}: option '--${option.long}' requires an argument`
+    : `${program}: option requires an argument -- '${option.short}'`;
+  return new UsageError(
+    [line, `${typed}: unknown option`],
+    EXIT.usage,
+    longHelp(program, cpuCount()),
+  );
 }

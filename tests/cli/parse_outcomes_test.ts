@@ -1,10 +1,13 @@
 /**
- * What `parseArgs` makes of about 600 command lines: every long option alone,
+ * What `parseArgs` makes of about 650 command lines: every long option alone,
  * every prefix of every long option, short options, valid and invalid values
- * of each option. The fixture holds the outcomes observed before the option
- * table replaced the hand-written registrations; it pins registration,
- * abbreviation (including the order of the ambiguity lists), getopt's error
- * words and every value check.
+ * of each option, and getopt's forms (short-flag groups with and without a
+ * value, `--` anywhere, values that start with `-`, empty words, unknown
+ * options before and after others). The fixture holds the outcomes observed
+ * before the option table replaced the hand-written registrations, and those
+ * of the library parser that kali's own argv scanner replaced; it pins
+ * registration, abbreviation (including the order of the ambiguity lists),
+ * getopt's error words and every value check.
  *
  * Fixture lines: the argv as JSON, a tab, then `run <RawOptions as JSON>`,
  * `exit <code> <which screen>` or `error <code> <lines as JSON>[ +long-help]`.
