@@ -6,28 +6,33 @@
  *
  * @module
  */
-import { helpCommand } from "./src/commands/help.ts";
-import { k8sJobCommand } from "./src/commands/k8s_job.ts";
-import { mergeCommand } from "./src/commands/merge.ts";
-import { reportCommand } from "./src/commands/report.ts";
-import { runCommand } from "./src/commands/run.ts";
 import { processTerminal, type Terminal } from "./src/commands/terminal.ts";
 import { permissionHint, UsageError } from "./src/errors.ts";
 
-/** The subcommands; any other first word is tcpkali's command line. */
-const COMMANDS: Record<string, (args: string[], io: Terminal) => number | Promise<number>> = {
-  run: runCommand,
-  merge: mergeCommand,
-  report: reportCommand,
-  help: helpCommand,
-  "k8s-job": k8sJobCommand,
+/** One command: its arguments and the terminal, to an exit code. */
+type Command = (args: string[], io: Terminal) => number | Promise<number>;
+
+/**
+ * The subcommands; any other first word is tcpkali's command line. Each is
+ * imported only when chosen, so that a run does not load the other
+ * commands' modules. The specifiers stay static strings: `deno compile`
+ * bundles those (and a test checks that every command is named so).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import("./src/commands/run.ts")).runCommand,
+  merge: async () => (await import("./src/commands/merge.ts")).mergeCommand,
+  report: async () => (await import("./src/commands/report.ts")).reportCommand,
+  help: async () => (await import("./src/commands/help.ts")).helpCommand,
+  "k8s-job": async () => (await import("./src/commands/k8s_job.ts")).k8sJobCommand,
 };
 
 /** Runs kali with `args`; resolves to the exit code. */
 export async function main(args: string[], io: Terminal = processTerminal()): Promise<number> {
   try {
-    const command = COMMANDS[args[0]];
-    return command ? await command(args.slice(1), io) : await runCommand(args, io);
+    // Own properties only: `kali toString` is a destination, not Object.prototype's method.
+    const named = Object.hasOwn(COMMANDS, args[0]);
+    const command = await COMMANDS[named ? args[0] : "run"]();
+    return await command(named ? args.slice(1) : args, io);
   } catch (error) {
     return failure(error, io);
   }

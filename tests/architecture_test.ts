@@ -51,6 +51,16 @@ Deno.test("the reader sees imports (the rule checks something)", () => {
   assert.ok(EDGES.some((e) => e.file === "main.ts" && room(e.target) === "src/commands"));
 });
 
+Deno.test("main.ts names every command's module by a static string (deno compile bundles those)", () => {
+  const COMMAND = /export (?:async )?function \w+Command\(/;
+  const commands = sources("src/commands").filter((file) =>
+    COMMAND.test(Deno.readTextFileSync(join(ROOT, file)))
+  );
+  const named = importsOf("main.ts");
+  assert.ok(commands.length >= 5, `only ${commands.length} commands found`);
+  assert.deepEqual(commands.filter((file) => !named.includes(file)), []);
+});
+
 Deno.test("leaves and the engine import no upper layer", () => {
   const leaves = among(
     "src/content",
