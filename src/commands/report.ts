@@ -1,13 +1,17 @@
 /**
  * `kali report RESULT [--html OUT] [--hdr-log OUT] [--json OUT]
  * [--threshold EXPR]...`: renders a result file again: its text report on
- * stdout, and the web page, interval log or JSON from it. Thresholds given
- * here are judged anew (exit 99 if one fails); without any, the file's own
- * outcomes are shown.
+ * stdout, recomputed from the file's counters and histograms (stages,
+ * closed loop and rate search included), and the web page, interval log or
+ * JSON from it. A file an older kali wrote, from which some figure cannot
+ * be recomputed, shows the report it holds (its loading says what is
+ * missing). Thresholds given here are judged anew (exit 99 if one fails);
+ * without any, the file's own outcomes are shown.
  *
  * @module
  */
 import { EXIT, UsageError } from "../errors.ts";
+import { resultReport } from "../report/final_report.ts";
 import { thresholdLines } from "../report/threshold_lines.ts";
 import { evaluateThresholds } from "../stats/thresholds.ts";
 import { loadResults, parseResultArgs, writeOutputs } from "./result_files.ts";
@@ -27,12 +31,16 @@ export async function reportCommand(args: string[], io: Terminal): Promise<numbe
     );
   }
   const [loaded] = results;
+  const { result } = loaded;
+  const reportLines = result.reported && loaded.notes.length === 0
+    ? resultReport(result, result.setup.messageMarker)
+    : loaded.reportLines;
   const say = parsed.json === "-" ? io.stderr : io.stdout;
-  if (loaded.reportLines.length > 0) say(loaded.reportLines.join("\n") + "\n");
+  if (reportLines.length > 0) say(reportLines.join("\n") + "\n");
   const thresholds = parsed.thresholds.length > 0
-    ? evaluateThresholds(loaded.result, parsed.thresholds)
+    ? evaluateThresholds(result, parsed.thresholds)
     : loaded.thresholds;
   if (thresholds.length > 0) say(thresholdLines(thresholds).join("\n") + "\n");
-  writeOutputs(parsed, { ...loaded, thresholds }, io);
+  writeOutputs(parsed, { ...loaded, reportLines, thresholds }, io);
   return thresholds.some((t) => !t.passed) ? EXIT.thresholds : EXIT.ok;
 }

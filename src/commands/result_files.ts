@@ -68,7 +68,9 @@ export async function loadResults(inputs: string[], io: Terminal): Promise<Loade
       throw new UsageError(`${input}: no kali result (a JSON object) in it`, EXIT.dataError);
     }
     documents.forEach((document, n) => {
-      loaded.push(readResult(document, documents.length > 1 ? `${input}#${n + 1}` : input));
+      const result = readResult(document, documents.length > 1 ? `${input}#${n + 1}` : input);
+      for (const note of result.notes) io.stderr(`kali: ${note}\n`);
+      loaded.push(result);
     });
   }
   return loaded;

@@ -3,10 +3,12 @@
  * rate and connections, per-second latency percentiles of each kind, and
  * each kind's latency distribution as a percentile curve on a log scale
  * (HdrHistogram's plotter: x = 1 / (1 − p), so 90%, 99%, 99.9% are evenly
- * spaced). Everything is computed here; the page only draws.
+ * spaced), and with `--stage` the message latency against the rate, one
+ * point per stage. Everything is computed here; the page only draws.
  *
  * @module
  */
+import { C } from "../stats/counters.ts";
 import type { LatencyHistogram } from "../stats/histogram.ts";
 import { MEASURED_KINDS, type MeasuredKind } from "../stats/latency_kinds.ts";
 import type { RunResult } from "../stats/result.ts";
@@ -16,8 +18,11 @@ import type { SeriesPoint } from "../stats/series.ts";
 export interface ChartSpec {
   id: string;
   title: string;
-  /** `time`: Unix seconds; `percentile`: 1 / (1 − p) on a log scale. */
-  x: "time" | "percentile";
+  /**
+   * `time`: Unix seconds; `percentile`: 1 / (1 − p) on a log scale;
+   * `rate`: messages sent per second, one point per stage.
+   */
+  x: "time" | "percentile" | "rate";
   yLabel: string;
   series: string[];
   data: (number | null)[][];
@@ -141,9 +146,36 @@ function distributionChart(result: RunResult, kind: MeasuredKind): ChartSpec | n
   };
 }
 
+/**
+ * Latency against rate (`--stage`): each stage that measured latency is a
+ * point at the messages its connections sent per second, with its
+ * percentiles and maximum; stages of constant rate make the curve.
+ */
+export function stageChart(result: RunResult): ChartSpec | null {
+  const points = (result.stages ?? [])
+    .filter((s) => s.latency !== null && s.latency.count > 0 && s.durationSeconds > 0)
+    .map((s) => ({ rate: s.counters[C.messagesWritten] / s.durationSeconds, h: s.latency! }))
+    .sort((a, b) => a.rate - b.rate);
+  if (points.length === 0) return null;
+  return {
+    id: "stages",
+    title: "Message latency against rate (a point per stage)",
+    x: "rate",
+    yLabel: "ms",
+    series: [...result.percentiles.map((q) => `p${q.label}`), "max"],
+    data: [
+      points.map((p) => p.rate),
+      ...result.percentiles.map((q) => points.map((p) => p.h.percentileMs(q.value))),
+      points.map((p) => p.h.maxMs()),
+    ],
+  };
+}
+
 /** Every chart of a result, in page order. */
 export function resultCharts(result: RunResult): ChartSpec[] {
   const charts = trafficCharts(result.series, result.setup.messageMarker);
+  const stages = stageChart(result);
+  if (stages) charts.push(stages);
   for (const kind of MEASURED_KINDS) {
     const perSecondChart = latencySeriesChart(result, kind);
     if (perSecondChart) charts.push(perSecondChart);

@@ -2,7 +2,7 @@
  * The script of the HTML report's page: draws each chart the page carries
  * (as JSON) with uPlot, which the page inlines. Time charts take Unix
  * seconds; percentile charts take 1 / (1 − p) on a log scale, labelled in
- * percent.
+ * percent; rate charts take messages per second, with every point drawn.
  *
  * @module
  */
@@ -30,19 +30,28 @@ export const CHART_SCRIPT = `
   specs.forEach(function (spec) {
     var box = document.getElementById(spec.id);
     var percentile = spec.x === "percentile";
+    var rate = spec.x === "rate";
+    var xSeries = percentile
+      ? { label: "percentile", value: function (u, x) { return percentLabel(x); } }
+      : rate ? { label: "messages/s" } : {};
     var options = {
       title: spec.title,
       width: Math.max(320, Math.min(1000, box.clientWidth || 960)),
       height: 280,
-      scales: { x: percentile ? { time: false, distr: 3, log: 10 } : { time: true } },
+      scales: {
+        x: percentile ? { time: false, distr: 3, log: 10 } : { time: !rate },
+      },
       axes: [
-        percentile ? { label: "percentile", values: decadeLabels } : {},
+        percentile
+          ? { label: "percentile", values: decadeLabels }
+          : rate ? { label: "messages sent per second" } : {},
         { label: spec.yLabel },
       ],
-      series: [percentile ? { label: "percentile", value: function (u, x) { return percentLabel(x); } } : {}]
-        .concat(spec.series.map(function (label, i) {
-          return { label: label, stroke: colors[i % colors.length], width: 2 };
-        })),
+      series: [xSeries].concat(spec.series.map(function (label, i) {
+        var line = { label: label, stroke: colors[i % colors.length], width: 2 };
+        if (rate) line.points = { show: true, size: 7 };
+        return line;
+      })),
     };
     new uPlot(options, spec.data, box);
   });

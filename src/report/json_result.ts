@@ -10,20 +10,20 @@
  * @module
  */
 import { VERSION } from "../shared/version.ts";
-import type { Percentile } from "../plan.ts";
 import { C } from "../stats/counters.ts";
-import type { LatencyHistogram } from "../stats/histogram.ts";
+import { latencyDocument } from "../stats/latency_document.ts";
 import { MEASURED_KINDS } from "../stats/latency_kinds.ts";
-import type { RunResult } from "../stats/result.ts";
+import type { ResultPart, RunResult } from "../stats/result.ts";
 import {
   type CounterBlock,
   type CountersDocument,
-  type LatencyDocument,
+  type PartDocument,
   type ReportDocument,
   RESULT_FORMAT,
   type ResultDocument,
 } from "../stats/result_document.ts";
 import type { ThresholdOutcome } from "../stats/thresholds.ts";
+import { rateSearchDocument } from "../stats/workload_document.ts";
 import { reportFigures } from "./final_report.ts";
 import { workloadResult } from "./json_workload.ts";
 
@@ -35,19 +35,6 @@ export interface ResultInput {
   /** The text report lines, as printed; empty when no report was. */
   reportLines: string[];
   thresholds: ThresholdOutcome[];
-}
-
-function latencyDocument(h: LatencyHistogram, percentiles: readonly Percentile[]): LatencyDocument {
-  return {
-    count: h.count,
-    minMs: h.minMs(),
-    meanMs: h.meanMs(),
-    maxMs: h.maxMs(),
-    minMicros: h.minMicros(),
-    maxMicros: h.maxMicros(),
-    percentiles: percentiles.map((p) => ({ label: p.label, ms: h.percentileMs(p.value) })),
-    histogram: h.toBase64(),
-  };
 }
 
 function iso(date: Date | null): string | null {
@@ -74,9 +61,17 @@ export function buildResult(input: ResultInput): ResultDocument {
     report: reportDocument(result, input.reportLines),
     series: result.series,
     thresholds: input.thresholds,
-    parts: result.parts,
+    parts: result.parts.map(partDocument),
     ...workloadResult(result),
   };
+}
+
+/** A merged run: its own `-r @` search, when it had one, goes with it. */
+function partDocument(part: ResultPart): PartDocument {
+  const { rateSearch, ...rest } = part;
+  return rateSearch === undefined
+    ? rest
+    : { ...rest, rateSearch: rateSearch && rateSearchDocument(rateSearch) };
 }
 
 function counterBlock(c: Float64Array, since: Date | null, seconds: number): CounterBlock {

@@ -1,14 +1,15 @@
 /**
  * kali's report lines for the workload shapes tcpkali lacks, printed after
  * tcpkali's own report: the closed loop's requests, the `-r @` search's
- * best rate, and one table row per `--stage`.
+ * best rate (a merge: each part's, labelled), and one table row per
+ * `--stage`.
  *
  * @module
  */
 import type { Percentile } from "../plan.ts";
 import { formatFixed, g } from "../shared/format.ts";
 import { C } from "../stats/counters.ts";
-import type { RateSearchVerdict, RunResult, StageResult } from "../stats/result.ts";
+import type { RateSearchVerdict, ResultPart, RunResult, StageResult } from "../stats/result.ts";
 import type { WorkloadSetup } from "../stats/run_setup.ts";
 import { percentileMark } from "./progress.ts";
 
@@ -25,18 +26,22 @@ export function closedLoopLine(result: RunResult): string[] {
   ];
 }
 
-/** `Rate search: best --message-rate 312 (1.2 ms⁹⁵ᵖ under 20ms), 11 probes`. */
-export function rateSearchLine(verdict: RateSearchVerdict | null): string[] {
+/**
+ * `Rate search: best --message-rate 312 (1.2 ms⁹⁵ᵖ under 20ms), 11 probes`;
+ * `Rate search (host-a, shard 0/2): …` for `part` of a merge.
+ */
+export function rateSearchLine(verdict: RateSearchVerdict | null, part = ""): string[] {
   if (verdict === null) return [];
+  const head = part ? `Rate search (${part}):` : "Rate search:";
   const mark = percentileMark(verdict.percentile.label);
   const probes = `${verdict.probes.length} probe${verdict.probes.length === 1 ? "" : "s"}`;
   const unfinished = verdict.kind === "timed-out" ? " (search unfinished)" : "";
   const best = verdict.best;
   if (best === null) {
-    return [`Rate search: no --message-rate met ${verdict.target}${mark}, ${probes}`];
+    return [`${head} no --message-rate met ${verdict.target}${mark}, ${probes}`];
   }
   return [
-    `Rate search: best --message-rate ${g(best.rate)} (${
+    `${head} best --message-rate ${g(best.rate)} (${
       formatFixed(best.latencyMs, 1)
     } ms${mark} under ${verdict.target}), ${probes}${unfinished}`,
   ];
@@ -87,11 +92,30 @@ export function stageTable(
   return [line(header), ...rows.map(line)];
 }
 
+/** Which run of a merge a part is: `host-a, shard 0/2`, or `run 3` when nothing names it. */
+function partName(part: ResultPart, index: number): string {
+  const shard = part.shard ? `shard ${part.shard.index}/${part.shard.count}` : null;
+  return [part.host, shard].filter((x) => x !== null).join(", ") || `run ${index + 1}`;
+}
+
+/**
+ * The `-r @` searches: the run's, or in a merge each part's own (each
+ * shard searched its own rate; no rate of the whole is found by adding).
+ */
+function rateSearchLines(result: RunResult): string[] {
+  return [
+    ...rateSearchLine(result.rateSearch),
+    ...result.parts.flatMap((part, i) =>
+      rateSearchLine(part.rateSearch ?? null, partName(part, i))
+    ),
+  ];
+}
+
 /** Every kali line after tcpkali's report. */
 export function workloadLines(result: RunResult): string[] {
   return [
     ...closedLoopLine(result),
-    ...rateSearchLine(result.rateSearch),
+    ...rateSearchLines(result),
     ...stageTable(result.stages, result.setup.workload, result.percentiles),
   ];
 }

@@ -3,8 +3,13 @@
  * machines): counters summed, histograms added bucket by bucket (so every
  * percentile of the whole is exact, never an average), per-second series
  * aligned by Unix time and summed, rates over the time the runs span.
+ * Stages add up stage by stage (./stage_merge.ts); a closed loop's counts
+ * are summed with the rest. A `-r @` search does not add up: each shard
+ * searched its own rate, so each part keeps its own search (`parts[]`)
+ * and the report prints one `Rate search` line per part.
  * Results that cannot be added (different content, rate per connection,
- * latency measurements) are refused with one line naming the difference.
+ * latency measurements, stage lists, closed-loop settings, `-r @` bounds)
+ * are refused with one line naming the difference.
  *
  * @module
  */
@@ -14,8 +19,9 @@ import { LatencyHistogram } from "./histogram.ts";
 import type { MeasuredHistograms, MeasuredKind } from "./latency_kinds.ts";
 import type { ResultPart, RunResult, RunStatus } from "./result.ts";
 import type { LoadedResult } from "./result_file.ts";
-import type { AskedLoad } from "./run_setup.ts";
+import type { AskedLoad, RunSetup } from "./run_setup.ts";
 import { mergeSeries } from "./series_merge.ts";
+import { mergeStages, stageLabels, stageList, stageWarnings } from "./stage_merge.ts";
 
 /** The merged result, and what was odd about its parts. */
 export interface Merged {
@@ -50,10 +56,12 @@ function rate(value: number | null, unit: string): string {
 function checkAddable(a: LoadedResult, b: LoadedResult): void {
   const x = a.result.setup;
   const y = b.result.setup;
-  const differ = (what: string, p: string, q: string) =>
-    refuse(
-      `kali merge: ${b.name} has ${what} ${q}, ${a.name} has ${p}: results of different loads do not add up`,
+  const differ = (what: string, p: string, q: string) => {
+    const theirs = what ? `${what} ${q}` : q;
+    return refuse(
+      `kali merge: ${b.name} has ${theirs}, ${a.name} has ${p}: results of different loads do not add up`,
     );
+  };
   if (x.asked.content !== y.asked.content) {
     throw differ("message content", x.asked.content.slice(0, 12), y.asked.content.slice(0, 12));
   }
@@ -72,6 +80,38 @@ function checkAddable(a: LoadedResult, b: LoadedResult): void {
   if (x.messageMarker !== y.messageMarker) {
     throw differ("--message-marker", String(x.messageMarker), String(y.messageMarker));
   }
+  checkWorkload(a, b, differ);
+}
+
+/** `--closed-loop --in-flight 4 --response-timeout 1000ms`, or `no --closed-loop`. */
+function closedLoopText(setup: RunSetup): string {
+  const loop = setup.workload?.closedLoop ?? null;
+  if (loop === null) return "no --closed-loop";
+  return `--closed-loop --in-flight ${loop.inFlight} --response-timeout ${loop.responseTimeoutMs}ms${
+    loop.closeOnTimeout ? " --response-timeout-close" : ""
+  }`;
+}
+
+/** `-r @20ms`'s bound, or `no -r @ search`. */
+function searchText(setup: RunSetup): string {
+  const ms = (setup.options.latency as { rateSearchMs?: number | null } | undefined)?.rateSearchMs;
+  return ms == null ? "no -r @ search" : `a -r @ bound of ${ms} ms`;
+}
+
+/** Stages, closed loop and rate search: the workload shapes must be the same. */
+function checkWorkload(
+  a: LoadedResult,
+  b: LoadedResult,
+  differ: (what: string, p: string, q: string) => UsageError,
+): void {
+  if (stageList(a.result) !== stageList(b.result)) {
+    throw differ("", stageLabels(a.result), stageLabels(b.result));
+  }
+  const [x, y] = [a.result.setup, b.result.setup];
+  if (closedLoopText(x) !== closedLoopText(y)) {
+    throw differ("", closedLoopText(x), closedLoopText(y));
+  }
+  if (searchText(x) !== searchText(y)) throw differ("", searchText(x), searchText(y));
 }
 
 /** Adds up `parts` (at least one) into the result of the whole. */
@@ -109,6 +149,7 @@ export function mergeResults(parts: LoadedResult[]): Merged {
     interrupt: null,
     rampFailure: null,
     rateSearch: null,
+    stages: mergeStages(results),
     messageStop: null,
     failure: null,
     connectionLoss: null,
@@ -119,6 +160,7 @@ export function mergeResults(parts: LoadedResult[]): Merged {
     ...overlapWarnings(parts),
     ...shardWarnings(result.parts),
     ...startLines(parts),
+    ...stageWarnings(parts),
   ];
   return { result, reason, warnings };
 }
@@ -138,7 +180,7 @@ function partsOf(result: RunResult): ResultPart[] {
   if (result.parts.length > 0) return result.parts;
   const { host, shard } = result.setup;
   const startedAt = result.startedAt?.toISOString() ?? null;
-  return [{ host, shard, startedAt, status: result.status }];
+  return [{ host, shard, startedAt, status: result.status, rateSearch: result.rateSearch }];
 }
 
 function sum(arrays: Float64Array[]): Float64Array {

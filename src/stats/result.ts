@@ -106,6 +106,12 @@ export interface ResultPart {
   /** ISO 8601; null when the run never started. */
   startedAt: string | null;
   status: RunStatus;
+  /**
+   * Its own `-r @` search (absent: none, or a file of older kali). Each
+   * shard searched on its own, so a merge keeps every part's search beside
+   * the others and adds none up.
+   */
+  rateSearch?: RateSearchVerdict | null;
 }
 
 /** What a run measured and how it ended. */
@@ -150,7 +156,7 @@ export interface RunResult {
   rampFailure: { connections: number; seconds: number } | null;
   /** The `-r @` search's outcome; null without a search (or after an interrupt). */
   rateSearch: RateSearchVerdict | null;
-  /** `--stage`: one entry per stage begun; null (or absent, as in a merge) without stages. */
+  /** `--stage`: one entry per stage begun; null (or absent) without stages. */
   stages?: StageResult[] | null;
   /** Set when `--message-stop` matched. */
   messageStop: MessageStopHit | null;

@@ -103,11 +103,95 @@ export interface ResultDocument {
   report: ReportDocument;
   series: SeriesPoint[];
   thresholds: ThresholdOutcome[];
-  parts: ResultPart[];
-  /** `--stage`: one entry per stage (src/report/json_workload.ts); null without stages. */
-  stages?: Record<string, unknown>[] | null;
+  parts: PartDocument[];
+  /** `--stage`: one entry per stage begun; null without stages. */
+  stages?: StageDocument[] | null;
   /** `-r @`: the probes and the best rate that met the bound; null without a search. */
-  rateSearch?: Record<string, unknown> | null;
+  rateSearch?: RateSearchDocument | null;
   /** `--closed-loop`: its settings and counts; null without it. */
-  closedLoop?: Record<string, unknown> | null;
+  closedLoop?: ClosedLoopDocument | null;
+}
+
+/** One run a merge added up; `rateSearch`: its own `-r @` search (absent in older files). */
+export type PartDocument = Omit<ResultPart, "rateSearch"> & {
+  rateSearch?: RateSearchDocument | null;
+};
+
+/** Every counter of one stage, by name: what its row is recomputed from and a merge adds. */
+export interface StageCounters {
+  bytesSent: number;
+  bytesReceived: number;
+  writes: number;
+  reads: number;
+  messagesSent: number;
+  messagesReceived: number;
+  messagesWritten: number;
+  connectionsInitiated: number;
+  connectionsAccepted: number;
+  connectionFailures: number;
+  connectionTimeouts: number;
+  requests: number;
+  responses: number;
+  responseTimeouts: number;
+  /** Levels at the stage's end. */
+  connectionsOpenIn: number;
+  connectionsOpenOut: number;
+  connectionsConnecting: number;
+}
+
+/** What one `--stage` measured. */
+export interface StageDocument {
+  /** The stage as typed. */
+  stage: string;
+  plannedSeconds: number;
+  durationSeconds: number;
+  targetConnections: number;
+  targetMessageRate: number | null;
+  connectionsOpenOut: number;
+  bytesSent: number;
+  bytesReceived: number;
+  messagesSentPerSecond: number;
+  messagesReceivedPerSecond: number;
+  /**
+   * Latency of the answers received in the stage; null without any. Files
+   * of older kali hold `count` and `percentiles` only (no histogram).
+   */
+  latency: LatencyDocument | null;
+  /** Absent in files of older kali. */
+  counters?: StageCounters;
+}
+
+/** One probe of a `-r @` search. */
+export interface ProbeDocument {
+  rate: number;
+  /** Null: no answers. */
+  latencyMs: number | null;
+  samples: number;
+  seconds: number;
+  sentRate: number;
+  met: boolean;
+  note: string;
+}
+
+/** A `-r @` search. */
+export interface RateSearchDocument {
+  targetMs: number;
+  /** The bound as typed after `@` (absent in files of older kali). */
+  target?: string;
+  /** The label of the percentile searched on. */
+  percentile: string;
+  outcome: "found" | "timed-out" | "unmet";
+  best: ProbeDocument | null;
+  probes: ProbeDocument[];
+}
+
+/** `--closed-loop`: its settings, and its counts over the reported span. */
+export interface ClosedLoopDocument {
+  inFlight: number;
+  responseTimeoutMs: number;
+  closeOnTimeout: boolean;
+  requests: number;
+  responses: number;
+  responseTimeouts: number;
+  requestsPerSecond: number;
 }

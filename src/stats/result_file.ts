@@ -10,16 +10,18 @@
 import { EXIT, UsageError } from "../errors.ts";
 import type { Percentile } from "../plan.ts";
 import { C, newCounters } from "./counters.ts";
-import { LatencyHistogram } from "./histogram.ts";
+import { latencyHistogram } from "./latency_document.ts";
 import type { MeasuredHistograms, MeasuredKind } from "./latency_kinds.ts";
-import type { RunResult } from "./result.ts";
+import type { ResultPart, RunResult } from "./result.ts";
 import {
   type CounterBlock,
   type EndLevels,
+  type PartDocument,
   RESULT_FORMAT,
   type ResultDocument,
 } from "./result_document.ts";
 import type { ThresholdOutcome } from "./thresholds.ts";
+import { rateSearchVerdict, readWorkload } from "./workload_document.ts";
 
 /** A result as a file holds it: the run's result and what kali concluded from it. */
 export interface LoadedResult {
@@ -29,6 +31,11 @@ export interface LoadedResult {
   reason: string[];
   reportLines: string[];
   thresholds: ThresholdOutcome[];
+  /**
+   * One line per figure the file cannot give back (an older kali wrote
+   * it): the report of it is then the text it holds, not recomputed.
+   */
+  notes: string[];
 }
 
 /** Refuses a document that is not a result kali can read, in one line. */
@@ -82,7 +89,7 @@ function histograms(doc: ResultDocument, name: string): MeasuredHistograms {
   const out: MeasuredHistograms = {};
   for (const [kind, latency] of Object.entries(doc.report.latency)) {
     try {
-      out[kind as MeasuredKind] = LatencyHistogram.fromBase64(latency.histogram, latency);
+      out[kind as MeasuredKind] = latencyHistogram(latency);
     } catch {
       throw refuse(name, `report.latency.${kind}.histogram is not an HdrHistogram`);
     }
@@ -95,27 +102,43 @@ function percentiles(doc: ResultDocument): Percentile[] {
   return (latency?.percentiles ?? []).map((p) => ({ label: p.label, value: p.value }));
 }
 
+function part(d: PartDocument, percentileList: Percentile[]): ResultPart {
+  const { rateSearch, ...rest } = d;
+  if (rateSearch === undefined) return rest;
+  return { ...rest, rateSearch: rateSearch && rateSearchVerdict(rateSearch, percentileList) };
+}
+
 /** The result a document holds. */
 export function readResult(value: unknown, name: string): LoadedResult {
   const doc = checkDocument(value, name);
   const { run, steady, end } = doc.counters;
   const reported = doc.counters.reported === "steady" && steady ? steady : run;
   const { messages, ...asked } = doc.asked;
-  const latencyOptions = doc.options.latency as { messageMarker?: boolean } | undefined;
+  const latencyOptions = doc.options.latency as
+    | { messageMarker?: boolean; marker?: string | null }
+    | undefined;
+  const messageMarker = latencyOptions?.messageMarker ?? false;
+  const reportedCounters = counters(reported, end);
+  const workload = readWorkload(doc, name, reportedCounters, (why) => refuse(name, why));
+  const percentileList = percentiles(doc);
   const result: RunResult = {
     status: doc.status,
     setup: {
       argv: doc.argv,
       options: doc.options,
       asked,
-      messageMarker: latencyOptions?.messageMarker ?? false,
+      messageMarker,
       host: doc.host,
       shard: doc.shard,
+      workload: {
+        closedLoop: workload.closedLoop,
+        answersCounted: (latencyOptions?.marker ?? null) !== null || messageMarker,
+      },
     },
     startedAt: date(doc.startedAt),
     startAt: date(doc.startAt),
     startLatenessMs: doc.startLatenessMs,
-    counters: counters(reported, end),
+    counters: reportedCounters,
     durationSeconds: reported.durationSeconds,
     counted: reported === run ? "run" : "steady",
     countedFrom: date(reported.since),
@@ -125,17 +148,19 @@ export function readResult(value: unknown, name: string): LoadedResult {
     reported: doc.report.text.length > 0,
     series: doc.series,
     histograms: histograms(doc, name),
-    percentiles: percentiles(doc),
+    percentiles: percentileList,
     interrupt: null,
     rampFailure: null,
-    rateSearch: null,
+    rateSearch: workload.rateSearch,
+    stages: workload.stages,
     messageStop: null,
     failure: null,
     connectionLoss: null,
-    parts: doc.parts,
+    parts: doc.parts.map((p) => part(p, percentileList)),
   };
   const thresholds = doc.thresholds ?? [];
-  return { name, result, reason: doc.reason, reportLines: doc.report.text, thresholds };
+  const { reason, report } = doc;
+  return { name, result, reason, reportLines: report.text, thresholds, notes: workload.notes };
 }
 
 /**

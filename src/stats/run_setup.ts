@@ -41,7 +41,7 @@ export interface RunSetup {
   /** The host the run ran on; null when unknown (or several, for a merge). */
   host: string | null;
   shard: Shard | null;
-  /** What kali's workload lines need (absent in a merge, which prints none). */
+  /** What kali's workload lines need (absent: none printed). */
   workload?: WorkloadSetup;
 }
 

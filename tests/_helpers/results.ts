@@ -7,7 +7,8 @@
  */
 import { decodeFromCompressedBase64, type JsHistogram } from "hdr-histogram-js";
 import { C, newCounters } from "../../src/stats/counters.ts";
-import type { LatencyHistogram } from "../../src/stats/histogram.ts";
+import type { Stage } from "../../src/plan.ts";
+import { LatencyHistogram } from "../../src/stats/histogram.ts";
 import type { MeasuredHistograms } from "../../src/stats/latency_kinds.ts";
 import type { RunResult } from "../../src/stats/result.ts";
 import type { SeriesPoint } from "../../src/stats/series.ts";
@@ -103,4 +104,65 @@ export function bucketCounts(histogram: LatencyHistogram | string): Map<number, 
   }
   decoded.destroy();
   return counts;
+}
+
+/** The stages of {@link fakeStagedResult}: `connections` each shard's share of 4. */
+export function fakeStages(connections = 4): Stage[] {
+  return [
+    { durationMs: 1000, connections, messageRate: 20, label: "1s:c=4,r=20" },
+    { durationMs: 2000, connections, messageRate: 100, label: "2s:r=100" },
+    { durationMs: 1000, connections: 0, messageRate: 100, label: "1s:c=0" },
+  ];
+}
+
+/**
+ * A closed-loop run of {@link fakeStages} with `--latency-marker`: stage i
+ * answered the latencies (µs) `latencies[i]` (none: no histogram), sent
+ * `sent[i]` messages; the whole run's histogram holds every latency.
+ */
+export function fakeStagedResult(
+  latencies: number[][],
+  sent: number[],
+  overrides: Partial<RunResult> & { connections?: number } = {},
+): RunResult {
+  const { connections, ...rest } = overrides;
+  const planned = fakeStages(connections);
+  const base = fakeResult(rest);
+  const loop = { inFlight: 2, responseTimeoutMs: 500, closeOnTimeout: false };
+  const options = {
+    ...base.setup.options,
+    latency: { messageMarker: false, marker: "x", percentiles: PERCENTILES },
+    stages: planned,
+    closedLoop: loop,
+  };
+  const whole = histogramOf(latencies.flat());
+  const stages = planned.map((stage, i) => ({
+    stage,
+    durationSeconds: [1.002, 1.999, 1.004][i],
+    counters: countersOf({
+      messagesWritten: sent[i],
+      requests: sent[i],
+      responses: latencies[i].length,
+      openOut: i < 2 ? stage.connections : 0,
+      bytesSent: 5 * sent[i],
+    }),
+    latency: latencies[i].length > 0 ? histogramOf(latencies[i]) : null,
+  }));
+  const answers = latencies.flat().length;
+  return {
+    ...base,
+    setup: { ...base.setup, options, workload: { closedLoop: loop, answersCounted: true } },
+    durationSeconds: 4.005,
+    counters: countersOf({ messagesWritten: sent.reduce((a, b) => a + b, 0), responses: answers }),
+    histograms: { message: whole },
+    stages,
+    ...rest,
+  };
+}
+
+/** A histogram of these latencies (µs). */
+export function histogramOf(micros: number[]): LatencyHistogram {
+  const h = new LatencyHistogram();
+  for (const m of micros) h.record(m);
+  return h;
 }

@@ -3,7 +3,9 @@ import { percentileCurve, resultCharts } from "../../src/report/html_charts.ts";
 import { htmlReport } from "../../src/report/html_report.ts";
 import { LatencyHistogram } from "../../src/stats/histogram.ts";
 import { pointLatency } from "../../src/stats/series.ts";
-import { fakePoint, fakeResult } from "../_helpers/results.ts";
+import { buildResult } from "../../src/report/json_result.ts";
+import { readResult } from "../../src/stats/result_file.ts";
+import { fakePoint, fakeResult, fakeStagedResult, histogramOf } from "../_helpers/results.ts";
 import { loadHistogramLibrary } from "../../src/stats/hdr_library.ts";
 
 await loadHistogramLibrary();
@@ -56,4 +58,21 @@ Deno.test("the page is self-contained: no URL to fetch, argv cannot close its sc
   assert.equal(page.match(/<\/script>/g)!.length, 3, "the chart data, uPlot and the page script");
   assert.doesNotMatch(page, /(src|href)="(https?:)?\/\//);
   assert.ok(page.includes("uPlot"), "uPlot inlined");
+});
+
+Deno.test("stages draw latency against rate, a point per stage, from a re-read file too", () => {
+  const latencies = [[300, 310, 900], [1200, 1500, 2500, 40000], []];
+  const staged = fakeStagedResult(latencies, [20, 400, 3]);
+  const chart = resultCharts(staged).find((c) => c.id === "stages")!;
+  assert.equal(chart.x, "rate");
+  assert.deepEqual(chart.series, ["p95", "p99", "max"]);
+  // Stage 3 answered nothing: no point. Stage 1 sent 20 in 1.002 s, stage 2 400 in 1.999 s.
+  assert.deepEqual(chart.data[0], [20 / 1.002, 400 / 1.999]);
+  const [low, high] = [histogramOf(latencies[0]), histogramOf(latencies[1])];
+  assert.deepEqual(chart.data[1], [low.percentileMs(95), high.percentileMs(95)]);
+  assert.deepEqual(chart.data[3], [0.9, 40]);
+  const file = buildResult({ result: staged, reason: [], reportLines: [], thresholds: [] });
+  const reread = readResult(JSON.parse(JSON.stringify(file)), "r.json").result;
+  assert.deepEqual(resultCharts(reread).find((c) => c.id === "stages"), chart);
+  assert.equal(resultCharts(fakeResult()).find((c) => c.id === "stages"), undefined);
 });

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { parseThreshold } from "../../src/cli/thresholds.ts";
 import { buildPlan } from "../../src/cli/build_plan.ts";
 import { parseArgs } from "../../src/cli/options.ts";
+import type { Stage } from "../../src/plan.ts";
 import { buildResult } from "../../src/report/json_result.ts";
 import { runSetup } from "../../src/stats/run_setup.ts";
 import { LatencyHistogram } from "../../src/stats/histogram.ts";
@@ -43,6 +44,11 @@ async function realSetup() {
     "r.hlog",
     "--threshold",
     "message.p99 < 5ms",
+    "--closed-loop",
+    "--stage",
+    "1s:c=2",
+    "--stage",
+    "1s:r=20",
     "127.0.0.1:9",
   ]);
   if (parsed.kind !== "run") throw new Error("not a run");
@@ -64,6 +70,31 @@ async function fullDocument() {
     })],
   });
   result.setup = { ...await realSetup(), shard: { index: 1, count: 2 } };
+  const planned = result.setup.options.stages as Stage[];
+  result.stages = planned.map((stage, i) => ({
+    stage,
+    durationSeconds: 1.01,
+    counters: countersOf({ messagesWritten: 10 * (i + 1), responses: 9, openOut: 2 }),
+    // The second stage measured nothing: its latency is null.
+    latency: i === 0 ? h() : null,
+  }));
+  const probe = {
+    rate: 10,
+    latencyMs: NaN,
+    samples: 0,
+    seconds: 1,
+    sentRate: 9.5,
+    met: false,
+    note: "no answers",
+  };
+  result.rateSearch = {
+    kind: "unmet",
+    best: null,
+    probes: [probe],
+    percentile: { label: "95", value: 95 },
+    target: "20ms",
+    targetMs: 20,
+  };
   const thresholds = evaluateThresholds(result, [parseThreshold("message.p99 < 5ms")]);
   const document = buildResult({ result, reason: [], reportLines: ["a line"], thresholds });
   const merged = mergeResults([readResult(JSON.parse(JSON.stringify(document)), "a")]).result;
@@ -90,6 +121,13 @@ Deno.test("a document with every part filled validates against the closed schema
   assert.deepEqual(validate(JSON.parse(JSON.stringify(document)), schema), []);
   assert.deepEqual(validate(JSON.parse(JSON.stringify(merged)), schema), []);
   assert.equal(Object.keys(document.report.latency).length, 4, "corrected latency included");
+  // The workload fields are filled: stages, closed loop, a search (the merge: in its part).
+  assert.equal(document.stages!.length, 2);
+  assert.equal(typeof document.stages![0].latency!.histogram, "string", "a stage's histogram");
+  assert.equal(document.stages![1].counters!.messagesWritten, 20);
+  assert.equal(document.closedLoop!.responses, 0);
+  assert.equal(document.rateSearch!.target, "20ms");
+  assert.equal(merged.parts[0].rateSearch?.outcome, "unmet", "the part keeps its search");
   const extra = { ...JSON.parse(JSON.stringify(document)), surprise: 1 };
   assert.deepEqual(validate(extra, schema), ["$: unexpected surprise"]);
 });

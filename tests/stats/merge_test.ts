@@ -10,7 +10,17 @@ import { mergeResults } from "../../src/stats/merge.ts";
 import { type LoadedResult, readResult } from "../../src/stats/result_file.ts";
 import { pointLatency } from "../../src/stats/series.ts";
 import type { RunResult } from "../../src/stats/result.ts";
-import { bucketCounts, countersOf, fakePoint, fakeResult } from "../_helpers/results.ts";
+import { resultReport } from "../../src/report/final_report.ts";
+import { C } from "../../src/stats/counters.ts";
+import type { RateSearchVerdict } from "../../src/stats/result.ts";
+import {
+  bucketCounts,
+  countersOf,
+  fakePoint,
+  fakeResult,
+  fakeStagedResult,
+  histogramOf,
+} from "../_helpers/results.ts";
 import { Random } from "../../src/content/random.ts";
 import { loadHistogramLibrary } from "../../src/stats/hdr_library.ts";
 
@@ -200,4 +210,152 @@ Deno.test("merge says how far apart scheduled runs started, and which started la
   // Runs started at once (no --start-at): nothing said about their starts.
   const plain = fakeResult({ startedAt: at, countedFrom: at });
   assert.deepEqual(mergeResults([viaFile(plain, "x"), viaFile(plain, "y")]).warnings, []);
+});
+
+/** Shard `index` of 2 of a staged closed-loop run, from its steady start `at`. */
+function stagedShard(latencies: number[][], sent: number[], index: number, at: number) {
+  const r = fakeStagedResult(latencies, sent, {
+    connections: 2,
+    startedAt: new Date(at - 100),
+    countedFrom: new Date(at),
+  });
+  r.setup = { ...r.setup, shard: { index, count: 2 } };
+  return r;
+}
+
+Deno.test("shards of one staged run merge stage by stage: each stage's histogram exact", () => {
+  const samples = recordedSet();
+  const random = new Random(7);
+  // Each stage's latencies, dealt at random to two shards.
+  const split: number[][][] = [[[], [], []], [[], [], []]];
+  const whole: number[][] = [[], [], []];
+  for (const { micros, second } of samples) {
+    const stage = second % 3;
+    whole[stage].push(micros);
+    split[random.below(2)][stage].push(micros);
+  }
+  const shards = [
+    stagedShard(split[0], [20, 400, 3], 0, START),
+    stagedShard(split[1], [22, 380, 0], 1, START + 250),
+  ];
+  const merged = mergeResults(shards.map((r, i) => viaFile(r, `s${i}.json`))).result;
+  const stages = merged.stages!;
+  assert.equal(stages.length, 3);
+  stages.forEach((stage, i) => {
+    assert.equal(stage.latency!.count, whole[i].length, `stage ${i + 1}`);
+    assert.deepEqual(bucketCounts(stage.latency!), bucketCounts(histogramOf(whole[i])));
+    for (const p of [50, 95, 99, 99.9, 100]) {
+      assert.equal(stage.latency!.percentileMs(p), histogramOf(whole[i]).percentileMs(p));
+    }
+    assert.equal(stage.stage.label, shards[0].stages![i].stage.label);
+  });
+  assert.deepEqual(stages.map((s) => s.counters[C.messagesWritten]), [42, 780, 3]);
+  assert.deepEqual(stages.map((s) => s.counters[C.openOut]), [4, 4, 0], "connections summed");
+  assert.deepEqual(stages.map((s) => s.stage.connections), [4, 4, 0], "the targets of the whole");
+  // Stage 1 of the second shard ends 0.25 s after the first's: rates are over both.
+  assert.ok(Math.abs(stages[0].durationSeconds - 1.252) < 1e-9, String(stages[0].durationSeconds));
+  // The report of the whole: the closed loop's answers summed, a row per stage.
+  const lines = resultReport(merged, false);
+  assert.ok(
+    lines.includes(
+      `Closed loop: ${samples.length} answers (${
+        (samples.length / merged.durationSeconds).toFixed(1)
+      } requests/s), 0 timeouts, --in-flight 2`,
+    ),
+    lines.join("\n"),
+  );
+  const row = lines.find((l) => l.startsWith("2 2s:r=100"))!;
+  const p95 = histogramOf(whole[1]).percentileMs(95).toFixed(1);
+  assert.match(row, new RegExp(`\\s4\\s.*\\s${p95.replace(".", "\\.")}/`), row);
+  // Written and merged again (a merge of merges), the stages stay exact.
+  const again = mergeResults([viaFile(merged, "m.json")]).result;
+  assert.deepEqual(bucketCounts(again.stages![1].latency!), bucketCounts(histogramOf(whole[1])));
+});
+
+Deno.test("merge refuses different stage lists and closed-loop settings in one line", () => {
+  const a = viaFile(fakeStagedResult([[100], [200], []], [1, 2, 3]), "a.json");
+  const other = fakeStagedResult([[100], [200], []], [1, 2, 3]);
+  const stages = other.setup.options.stages as { label: string; durationMs: number }[];
+  stages[1] = { ...stages[1], label: "3s:r=100", durationMs: 3000 };
+  assert.throws(
+    () => mergeResults([a, viaFile(other, "b.json")]),
+    (e: Error) =>
+      e.message ===
+        "kali merge: b.json has --stage 1s:c=4,r=20 --stage 3s:r=100 --stage 1s:c=0, a.json has " +
+          "--stage 1s:c=4,r=20 --stage 2s:r=100 --stage 1s:c=0: results of different loads do not add up",
+  );
+  const unstaged = fakeResult({ histograms: { message: histogramOf([100]) } });
+  assert.throws(
+    () => mergeResults([a, viaFile(unstaged, "c.json")]),
+    /^Error: kali merge: c\.json has no --stage, a\.json has --stage 1s:c=4,r=20 /,
+  );
+  const inFlight = fakeStagedResult([[100], [200], []], [1, 2, 3]);
+  const loop = { inFlight: 16, responseTimeoutMs: 500, closeOnTimeout: false };
+  inFlight.setup = {
+    ...inFlight.setup,
+    workload: { closedLoop: loop, answersCounted: true },
+    options: { ...inFlight.setup.options, closedLoop: loop },
+  };
+  assert.throws(
+    () => mergeResults([a, viaFile(inFlight, "d.json")]),
+    (e: Error) =>
+      e.message ===
+        "kali merge: d.json has --closed-loop --in-flight 16 --response-timeout 500ms, a.json has " +
+          "--closed-loop --in-flight 2 --response-timeout 500ms: results of different loads do not add up",
+  );
+});
+
+Deno.test("a shard that ended early adds only the stages it ran, with a warning", () => {
+  const full = stagedShard([[100], [200], [300]], [1, 2, 3], 0, START);
+  const short = stagedShard([[150], [250], []], [1, 2, 0], 1, START);
+  short.stages = short.stages!.slice(0, 2);
+  short.status = "interrupted";
+  const merged = mergeResults([viaFile(full, "a.json"), viaFile(short, "b.json")]);
+  assert.deepEqual(merged.warnings, [
+    "kali merge: WARNING: b.json ran 2 of 3 stages: the later stages add up fewer runs",
+  ]);
+  assert.deepEqual(merged.result.stages!.map((s) => s.latency?.count), [2, 2, 1]);
+});
+
+Deno.test("rate searches do not add up: each part's search is printed, labelled by its run", () => {
+  const search = (rate: number): RateSearchVerdict => {
+    const best = {
+      rate,
+      latencyMs: 1.5,
+      samples: 300,
+      seconds: 1,
+      sentRate: rate,
+      met: true,
+      note: "",
+    };
+    const percentile = { label: "95", value: 95 };
+    return { kind: "found", best, probes: [best], percentile, target: "5ms", targetMs: 5 };
+  };
+  const part = (index: number, host: string, rate: number) => {
+    const r = fakeResult({ rateSearch: search(rate) });
+    r.setup = { ...r.setup, host, shard: { index, count: 2 } };
+    return viaFile(r, `${host}.json`);
+  };
+  const merged = mergeResults([part(0, "node-a", 300), part(1, "node-b", 280)]).result;
+  assert.equal(merged.rateSearch, null, "no rate of the whole");
+  const lines = [
+    "Rate search (node-a, shard 0/2): best --message-rate 300 (1.5 ms⁹⁵ᵖ under 5ms), 1 probe",
+    "Rate search (node-b, shard 1/2): best --message-rate 280 (1.5 ms⁹⁵ᵖ under 5ms), 1 probe",
+  ];
+  const report = resultReport(merged, false);
+  assert.deepEqual(report.filter((l) => l.startsWith("Rate search")), lines);
+  // The merged file keeps each part's search: merged again, the same lines.
+  const again = mergeResults([viaFile(merged, "m.json")]).result;
+  assert.deepEqual(resultReport(again, false).filter((l) => l.startsWith("Rate search")), lines);
+  // A search and a plain run are different loads.
+  const plain = fakeResult();
+  const searched = fakeResult({ rateSearch: search(300) });
+  searched.setup = {
+    ...searched.setup,
+    options: { ...searched.setup.options, latency: { rateSearchMs: 5, percentiles: [] } },
+  };
+  assert.throws(
+    () => mergeResults([viaFile(plain, "p.json"), viaFile(searched, "s.json")]),
+    /^Error: kali merge: s\.json has a -r @ bound of 5 ms, p\.json has no -r @ search: /,
+  );
 });
