@@ -14,6 +14,23 @@
  */
 export const CHROMIUM = "/usr/lib/chromium/chromium-headless-shell";
 
+/**
+ * An expression for a kali page: per chart, its id, its canvases and how
+ * many strongly coloured pixels they hold (a drawn series, not an empty
+ * frame).
+ */
+export const CHART_PIXELS = `[...document.querySelectorAll(".chart")].map((chart) => {
+  let coloured = 0;
+  for (const canvas of chart.querySelectorAll("canvas")) {
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+      if (a > 200 && Math.max(r, g, b) - Math.min(r, g, b) > 80) coloured++;
+    }
+  }
+  return { id: chart.id, canvases: chart.querySelectorAll("canvas").length, coloured };
+})`;
+
 type Message = {
   id?: number;
   method?: string;

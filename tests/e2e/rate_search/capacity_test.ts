@@ -56,6 +56,14 @@ for (const capacity of [300, 30000]) {
           p.met === p.rate <= best
         ),
       );
+      // The file keeps the search: kali report prints its line again, kali merge
+      // the part's own (a search does not add up), labelled by the run's host.
+      const line = /^Rate search: .*$/m.exec(run.stdout)![0];
+      const report = await runKali(["report", json]);
+      assert.ok(report.stdout.split("\n").includes(line), report.stdout);
+      const merge = await runKali(["merge", json]);
+      const labelled = line.replace("Rate search:", `Rate search (${result.host ?? "run 1"}):`);
+      assert.ok(merge.stdout.split("\n").includes(labelled), merge.stdout);
     } finally {
       server.close();
       await Deno.remove(json);

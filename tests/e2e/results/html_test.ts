@@ -5,22 +5,9 @@
  * makes no request beyond its own file.
  */
 import assert from "node:assert/strict";
-import { HeadlessPage } from "../../_helpers/chromium.ts";
+import { CHART_PIXELS, HeadlessPage } from "../../_helpers/chromium.ts";
 import { freePort, runKali } from "../../_helpers/kali.ts";
 import { startRedis } from "../../_helpers/peers.ts";
-
-/** Per chart: its id and how many strongly coloured pixels its canvases hold. */
-const CHART_PIXELS = `[...document.querySelectorAll(".chart")].map((chart) => {
-  let coloured = 0;
-  for (const canvas of chart.querySelectorAll("canvas")) {
-    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
-    for (let i = 0; i < data.length; i += 4) {
-      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
-      if (a > 200 && Math.max(r, g, b) - Math.min(r, g, b) > 80) coloured++;
-    }
-  }
-  return { id: chart.id, canvases: chart.querySelectorAll("canvas").length, coloured };
-})`;
 
 /** Loads `file` and returns what each chart drew and what the page requested. */
 async function inspect(file: string) {
