@@ -54,11 +54,14 @@ export async function buildPlan(
   // The whole test's figures; `share` is what this process runs of it (--shard).
   const connections = hasTarget ? o.connections : 0;
   const share = shardLoad({ connections, connectRate: o.connectRate }, o.shard);
-  // Threads are sized for the most connections a stage asks for.
-  const peak = shardLoad({
+  // Threads are sized for the most connections a stage asks for, and a
+  // shard's connect rate is its share of that peak: a shard with no share
+  // of -c may still open its share of a stage's connections.
+  const peakLoad = shardLoad({
     connections: hasTarget ? peakConnectionsAsked(o.workload, connections) : 0,
     connectRate: o.connectRate,
-  }, o.shard).connections;
+  }, o.shard);
+  const peak = peakLoad.connections;
   const workers = o.workers ?? defaultWorkers(peak, o.listenPort !== null, cpuCount());
   limitWarnings(o, { connections: peak, workers }, out);
   const destinations = await resolveDestinations(o.destinations, out, program);
@@ -88,7 +91,7 @@ export async function buildPlan(
     listen,
     listenMode: o.listenMode,
     connections: share.connections,
-    connectRate: share.connectRate,
+    connectRate: peakLoad.connectRate,
     connectTimeoutMs: o.connectTimeout * 1000,
     channelLifetimeMs: o.channelLifetime === null ? null : o.channelLifetime * 1000,
     durationMs: workload.stages

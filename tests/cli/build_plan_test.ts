@@ -146,3 +146,16 @@ Deno.test("-c 0 without -l is refused (nothing to do); with -l it listens", asyn
   const { plan: p } = await plan("-c", "0", "-l", "127.0.0.1:8001", "127.0.0.1:8001");
   assert.equal(p.connections, 0);
 });
+
+Deno.test("a shard of a staged run opens its share of the stages' connections", async () => {
+  // -c is 1 (the default): shard 1/2's share of it is none, but of the stage's 4 it is 2.
+  const stage = ["--stage", "1s:c=4", "-m", "x", "--connect-rate", "100", "127.0.0.1:1"];
+  const shards = await Promise.all(
+    ["0/2", "1/2"].map(async (shard) => (await plan("--shard", shard, ...stage)).plan),
+  );
+  assert.deepEqual(shards.map((p) => p.stages![0].connections), [2, 2]);
+  assert.deepEqual(shards.map((p) => p.connectRate), [50, 50]);
+  // Unstaged, the rate follows the share of -c as before.
+  const plain = await plan("--shard", "1/4", "-c", "8", "--connect-rate", "100", "127.0.0.1:1");
+  assert.equal(plain.plan.connectRate, 25);
+});
