@@ -53,7 +53,11 @@ export class RenderedSource implements MessageSource {
   #writer = new ByteWriter(16);
   readonly #firstMarkers = new OffsetList(1);
   readonly #blockMarkers = new OffsetList();
-  readonly #digits = new Uint8Array(16);
+  /** The digits of the current stamp, read back as four 32-bit words. */
+  readonly #digitBytes = new Uint8Array(16);
+  readonly #digits = new DataView(this.#digitBytes.buffer);
+  /** A view of the memory of the buffer stamped last. */
+  #view: DataView | null = null;
 
   constructor(firstOps: Op[], messageOps: Op[], random: Random, minBlockBytes: number) {
     this.#renderer = compileRender(messageOps);
@@ -117,6 +121,11 @@ export class RenderedSource implements MessageSource {
     this.block = writer.view();
   }
 
+  /**
+   * Writes the digits of `epochMicros` into every marker starting in
+   * `[from, to)` of `buffer`: four 32-bit stores a marker (16 byte stores
+   * cost about eight times as much).
+   */
   #stamp(buffer: Uint8Array, from: number, to: number, epochMicros: number): void {
     const markers = buffer === this.first
       ? this.#firstMarkers
@@ -125,12 +134,23 @@ export class RenderedSource implements MessageSource {
       : undefined;
     if (markers === undefined || markers.count === 0) return;
     const digits = this.#digits;
-    writeMarkerDigits(digits, 0, epochMicros);
+    writeMarkerDigits(this.#digitBytes, 0, epochMicros);
+    const d0 = digits.getUint32(0, true);
+    const d1 = digits.getUint32(4, true);
+    const d2 = digits.getUint32(8, true);
+    const d3 = digits.getUint32(12, true);
+    let view = this.#view;
+    if (view === null || view.buffer !== buffer.buffer) {
+      view = this.#view = new DataView(buffer.buffer);
+    }
+    const base = buffer.byteOffset + MARKER_DIGITS_AT;
     const offsets = markers.offsets;
     for (let i = markers.firstAtOrAfter(from); i < markers.count && offsets[i] < to; i++) {
-      // 16 stores beat a `set` call this short.
-      const at = offsets[i] + MARKER_DIGITS_AT;
-      for (let d = 0; d < 16; d++) buffer[at + d] = digits[d];
+      const at = base + offsets[i];
+      view.setUint32(at, d0, true);
+      view.setUint32(at + 4, d1, true);
+      view.setUint32(at + 8, d2, true);
+      view.setUint32(at + 12, d3, true);
     }
   }
 }

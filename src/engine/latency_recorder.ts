@@ -180,11 +180,12 @@ class MessageMarkerTap implements TrafficTap {
   readonly #source: MessageSource | null;
   readonly #messages: MessageCounter | null;
   #nowMicros = 0;
-  readonly #found = (epochMicros: number) => {
+  /** A run of markers with one send time; all found in one read share `now`. */
+  readonly #found = (epochMicros: number, count: number) => {
     // Sent before the current rate epoch began: it does not count for it.
     if (epochMicros < this.#recorder.epochStartedMicros) return;
     const micros = this.#nowMicros - epochMicros;
-    this.#recorder.recordMessage(micros > 0 ? micros / 1000 : 0, NaN);
+    this.#recorder.recordMessages(micros > 0 ? micros : 0, count);
   };
 
   constructor(recorder: WorkerLatency, counters: Float64Array, source: MessageSource | null) {
@@ -298,6 +299,11 @@ export class WorkerLatency {
     if (histograms.corrected && correctedMs === correctedMs) {
       histograms.corrected.record(correctedMs * 1000);
     }
+  }
+
+  /** Records `count` message latencies of `micros` µs each (marker mode: no corrected twin). */
+  recordMessages(micros: number, count: number): void {
+    if (!this.histograms.message!.recordCount(micros, count)) this.tooLarge += count;
   }
 
   /** Ends the run with tcpkali's lines and exit 1 (once). */

@@ -99,6 +99,20 @@ export class LatencyHistogram {
     return true;
   }
 
+  /**
+   * Records `count` samples of one latency in µs, as `count` calls of
+   * {@link record} would (and refuses the same values).
+   */
+  recordCount(micros: number, count: number): boolean {
+    if (!(micros >= 0 && micros <= HIGHEST_MICROS)) return false;
+    const value = micros >>> 0;
+    this.#counts[countsIndex(value)] += count;
+    this.#hdr._totalCount += count;
+    if (value < this.#recentMin) this.#recentMin = value;
+    if (value > this.#recentMax) this.#recentMax = value;
+    return true;
+  }
+
   /** Number of recorded samples. */
   get count(): number {
     return this.#hdr.totalCount;

@@ -158,6 +158,23 @@ function figures(h: LatencyHistogram) {
   };
 }
 
+Deno.test("recordCount(v, n) is n calls of record(v), in figures and deltas", () => {
+  const one = new LatencyHistogram();
+  const many = new LatencyHistogram();
+  const samples = wideSamples(300, 5);
+  samples.forEach((value, i) => {
+    const n = 1 + (i % 7);
+    for (let k = 0; k < n; k++) one.record(value);
+    assert.equal(many.recordCount(value, n), true);
+  });
+  assert.deepEqual(figures(many), figures(one));
+  assert.deepEqual(many.takeDelta(), one.takeDelta());
+  for (const refused of [-1, NaN, HIGHEST_MICROS + 1]) {
+    assert.equal(many.recordCount(refused, 3), false);
+  }
+  assert.equal(many.count, one.count);
+});
+
 Deno.test("deltas from several workers, cloned across threads, merge exactly", () => {
   const workers = [new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()];
   const main = new LatencyHistogram();
