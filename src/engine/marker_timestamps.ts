@@ -108,14 +108,14 @@ export class MarkerTimestampReader {
         if (end < 0) break;
         const next = end + WIRE_DIGITS + 1;
         stamp = next <= to && bytes[end + WIRE_DIGITS] === DOT ? wireValue(bytes, end) : -1;
-        if (stamp < 0) {
+        if (stamp < 0) { // digits to come in later reads, or an early `.`
           inDigits = true;
           value = 0;
           digits = 0;
           at = end;
           continue;
         }
-        // The usual case, a whole marker as kali and tcpkali write it.
+        // A whole marker, as kali and tcpkali write it; then its repeats.
         const run = end - PREFIX_BYTES >= at ? this.#repeated(bytes, at, next, to) : 0;
         markers += run;
         at = next + run * (next - at);
