@@ -117,19 +117,11 @@ export type PartDocument = Omit<ResultPart, "rateSearch"> & {
   rateSearch?: RateSearchDocument | null;
 };
 
-/** Every counter of one stage, by name: what its row is recomputed from and a merge adds. */
-export interface StageCounters {
-  bytesSent: number;
-  bytesReceived: number;
-  writes: number;
-  reads: number;
-  messagesSent: number;
-  messagesReceived: number;
-  messagesWritten: number;
-  connectionsInitiated: number;
-  connectionsAccepted: number;
-  connectionFailures: number;
-  connectionTimeouts: number;
+/**
+ * Every counter of one stage, by name: what its row is recomputed from and a
+ * merge adds. The span's counters of {@link CounterBlock}, and more.
+ */
+export interface StageCounters extends Omit<CounterBlock, "since" | "durationSeconds"> {
   requests: number;
   responses: number;
   responseTimeouts: number;
