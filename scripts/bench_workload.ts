@@ -21,7 +21,7 @@ import {
   runKali,
   type Scenario,
   seconds,
-} from "./bench.ts";
+} from "./bench_run.ts";
 import { parseRedisBenchmarkCsv, type RedisBenchmarkRow } from "./bench_parse.ts";
 import { freePort, runProcess, startPeer } from "./bench_proc.ts";
 

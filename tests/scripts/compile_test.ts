@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { BAKED_FLAGS } from "../../scripts/compile.ts";
-import { kaliTaskV8Flags } from "../../scripts/bench.ts";
+import { kaliTaskV8Flags } from "../../scripts/bench_run.ts";
 
 const config = JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)));
 
