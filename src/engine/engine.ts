@@ -235,20 +235,25 @@ export class Engine implements ConnectionHost {
     // close, as tcpkali's exit closes them: the same FIN on the wire.
     // Closing one here fails its pending read, and Deno builds an error
     // object for each: about 10 KB of garbage per connection at the run's
-    // very end, which set the peak RSS of runs with many connections. TLS
-    // and WebSocket connections end politely, so they are closed here, in
-    // batches, one batch's errors collected before the next is made.
-    const polite = this.#plan.tls !== null || this.#plan.websocket !== null;
-    let closed = 0;
-    for (const connection of polite ? [...this.#connections] : []) {
-      connection.close("stop");
-      if (++closed % CLOSE_BATCH === 0) await new Promise((resolve) => setTimeout(resolve, 0));
-    }
+    // very end, which set the peak RSS of runs with many connections.
+    if (this.#plan.tls !== null || this.#plan.websocket !== null) await this.#closeAll();
     // TLS: the close_notify alerts go out before the worker ends (bounded).
     if (this.#plan.tls !== null) await this.#modules.tls!.tlsClosesSettled();
     this.scheduler.close(); // lets the alarm's helper thread end
     this.#logExit(this.#final ?? this.counters);
     for (const line of this.outputTaps.exitLines()) this.log(2, line);
+  }
+
+  /**
+   * Closes every connection (TLS and WebSocket ones end politely), in
+   * batches: one batch's read errors are collected before the next is made.
+   */
+  async #closeAll(): Promise<void> {
+    let closed = 0;
+    for (const connection of [...this.#connections]) {
+      connection.close("stop");
+      if (++closed % CLOSE_BATCH === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
   }
 
   onClosed(connection: Connection, reason: CloseReason): void {
