@@ -69,6 +69,12 @@ export class Scheduler {
   #alarm: Alarm | null = null;
   readonly #slot: AlarmSlot | null;
   #armedFor = Infinity;
+  /**
+   * True while a wake-up runs its due items: the items it wakes schedule
+   * their next times, and the alarm is set once at the end for the
+   * earliest, not once per item (each setting wakes the helper thread).
+   */
+  #waking = false;
   /** When the event loop was last seen idle (a wake-up or the canary timer ran). */
   #idleAt = -Infinity;
   /** A zero-delay timer that marks idle moments while I/O chains run. */
@@ -107,7 +113,7 @@ export class Scheduler {
     }
     this.#times[i] = at;
     this.#items[i] = item;
-    if (at < this.#armedFor - REARM_SLACK_MS) this.#arm(at);
+    if (!this.#waking && at < this.#armedFor - REARM_SLACK_MS) this.#arm(at);
   }
 
   /**
@@ -185,9 +191,14 @@ export class Scheduler {
     const alarm = this.#alarm!;
     // A precise alarm may ring up to its lead early: items due by then count as due.
     const limit = now + (alarm.precise ? COALESCE_MS + alarm.lead : EARLY_WAKE_MS);
-    while (this.#size > 0 && this.#times[0] <= limit) {
-      const due = this.#times[0];
-      this.#pop().wake(due > now ? due : now);
+    this.#waking = true;
+    try {
+      while (this.#size > 0 && this.#times[0] <= limit) {
+        const due = this.#times[0];
+        this.#pop().wake(due > now ? due : now);
+      }
+    } finally {
+      this.#waking = false;
     }
     if (this.#size > 0 && this.#times[0] < this.#armedFor - REARM_SLACK_MS) {
       this.#arm(this.#times[0]);

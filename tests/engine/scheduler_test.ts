@@ -62,6 +62,34 @@ Deno.test("with the precise alarm, items are woken in order, never told a time b
   }
 });
 
+Deno.test("a wake-up sets the alarm once, however many items it reschedules", async () => {
+  const buffer = alarmBuffer(1);
+  const helper = startAlarmThread(buffer);
+  const scheduler = new Scheduler({ alarm: { buffer, slot: 0 } });
+  scheduler.start();
+  // Slot 0's request counter: the engine side bumps it each time it sets the alarm.
+  const requests = () => Atomics.load(new Int32Array(buffer), 4);
+  try {
+    const due = performance.now() + 10;
+    let woken = 0;
+    for (let i = 0; i < 10; i++) {
+      // Each rescheduled time is earlier than the last: a per-item setting would reset the alarm each time.
+      const item = {
+        wake: () => void (woken++ < 10 && scheduler.schedule(item, due + 200 - 5 * i)),
+      };
+      scheduler.schedule(item, due);
+    }
+    const before = requests();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    assert.equal(woken, 10);
+    assert.equal(scheduler.size, 10);
+    assert.equal(requests() - before, 1);
+  } finally {
+    scheduler.close();
+    helper.close();
+  }
+});
+
 Deno.test("passes: chains go on within the turn budget, then wait for the loop to idle", async () => {
   const scheduler = new Scheduler();
   scheduler.start();
