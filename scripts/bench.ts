@@ -471,9 +471,11 @@ async function socketFloor(
   connections: number,
   hold: number,
   sinkPort?: number,
+  denoFlags: string[] = [],
 ): Promise<{ perConnKiB: number; baseKiB: number } | null> {
   const peak = async (n: number) => {
     const { run, time } = await runTimed(ctx, [
+      ...denoFlags,
       "--allow-net",
       SOCKET_FLOOR,
       String(n),
@@ -600,6 +602,11 @@ const S4C: Scenario = {
       const many = await run(connections);
       if (many.kind !== "ok") return notMeasured("S4c", whats, many.reason);
       const floor = await socketFloor(ctx, connections, hold, sink.port);
+      // The same floor under kali's V8 flags: how much of the gap the flags close for any program.
+      const v8Flags = ctx.kaliRun.filter((arg) => arg.startsWith("--v8-flags="));
+      const flagged = v8Flags.length === 0
+        ? null
+        : await socketFloor(ctx, connections, hold, sink.port, v8Flags);
       const perConn = many.time && base.time
         ? (many.time.maxRssKiB - base.time.maxRssKiB) / connections
         : null;
@@ -632,6 +639,22 @@ const S4C: Scenario = {
         ratio: ratioOf(baseMiB, floorBaseMiB),
         target: "—",
         met: null,
+        digits: 1,
+      }, {
+        scenario: "S4c",
+        what: `${whats[0][0]}, floor with kali's V8 flags`,
+        unit: "KiB",
+        kali: perConn,
+        reference: flagged?.perConnKiB ?? null,
+        referenceLabel: "bare Deno floor, same flags",
+        ratio: ratioOf(perConn, flagged?.perConnKiB ?? null),
+        target: "—",
+        met: null,
+        note: v8Flags.length === 0
+          ? "kali runs with no V8 flags here: the floor above is the same"
+          : flagged === null
+          ? "the floor under kali's V8 flags did not run"
+          : `floor: scripts/socket_floor.ts under ${v8Flags.join(" ")}`,
         digits: 1,
       }];
     } finally {
