@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { contentDigest } from "../content/digest.ts";
 import {
   averageMessageSize,
   compileContent,
@@ -14,7 +15,7 @@ import {
   usesMessageMarker,
 } from "../content/template.ts";
 import type { RunPlan, TlsPlan } from "../plan.ts";
-import { loadListenerCertificate } from "../transport/tls.ts";
+import { loadListenerCertificate } from "../transport/tls_certificate.ts";
 import { buildUpgradeRequest } from "../transport/websocket_client_handshake.ts";
 import { latencyPlan } from "./latency_options.ts";
 import { resolveDestinations, resolveListenAddresses } from "./network_plan.ts";
@@ -85,6 +86,7 @@ export async function buildPlan(
   if (workload.stages === null) checkConnectRate(o, connections, out);
   const websocket = o.websocket ? { request: upgradeRequest(o.destinations[0], o.headers) } : null;
   const statsd = await statsdTarget(o, out);
+  const digest = await contentDigest(o.content, { websocket: o.websocket });
   return {
     program,
     destinations,
@@ -110,7 +112,7 @@ export async function buildPlan(
     content,
     websocket,
     tls,
-    outputs: outputsPlan(o, { sourceAddresses: sources, statsd }),
+    outputs: outputsPlan(o, { sourceAddresses: sources, statsd, contentDigest: digest }),
     latency,
     shard: o.shard,
     startAtMs: o.startAtMs,

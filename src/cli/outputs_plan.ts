@@ -4,14 +4,13 @@
  *
  * @module
  */
-import { lookup } from "node:dns/promises";
-import { contentDigest } from "../content/digest.ts";
 import type { Destination, LatencyPlan, OutputsPlan, StatsdPlan } from "../plan.ts";
 import { measuredKinds } from "../stats/latency_kinds.ts";
 import { g } from "../shared/format.ts";
 import type { RawOptions } from "./raw_options.ts";
 import { lookupPermissionError, UsageError } from "../errors.ts";
 import type { PlanOutput } from "./plan_output.ts";
+import { lookupIpv4 } from "./name_lookup.ts";
 import { detectSourceAddresses, resolveSourceIps } from "./source_ip.ts";
 import { checkThresholds } from "./thresholds.ts";
 
@@ -58,7 +57,7 @@ export async function statsdTarget(o: RawOptions, out: PlanOutput): Promise<Stat
   if (!o.statsd.enabled) return null;
   const { host, port, namespace } = o.statsd;
   try {
-    const { address } = await lookup(host, { family: 4 });
+    const address = await lookupIpv4(host);
     return { address, port, namespace };
   } catch (error) {
     const denied = lookupPermissionError(error, host);
@@ -85,7 +84,7 @@ export function checkResultOutputs(o: RawOptions, latency: LatencyPlan): void {
 /** Assembles the outputs plan from what the steps above found. */
 export function outputsPlan(
   o: RawOptions,
-  found: { sourceAddresses: string[]; statsd: StatsdPlan | null },
+  found: { sourceAddresses: string[]; statsd: StatsdPlan | null; contentDigest: string },
 ): OutputsPlan {
   return {
     dump: { ...o.dump },
@@ -97,7 +96,7 @@ export function outputsPlan(
     hdrLogFile: o.hdrLogFile,
     htmlFile: o.htmlFile,
     thresholds: o.thresholds,
-    contentDigest: contentDigest(o.content, { websocket: o.websocket }),
+    contentDigest: found.contentDigest,
     argv: [...o.argv],
   };
 }

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
 import type { Destination, ListenAddress } from "../plan.ts";
 import { EXIT, lookupPermissionError, UsageError } from "../errors.ts";
+import { ipVersion } from "../shared/address.ts";
+import { lookupAll } from "./name_lookup.ts";
 
 /** `host:port[/path]` split at the first colon; `[v6]:port` also accepted. */
 export interface Operand {
@@ -47,10 +47,9 @@ function servicePort(service: string): number | null {
 
 async function addressesOf(host: string): Promise<string[]> {
   // A numeric address needs no lookup (and so no permission beyond its own).
-  if (isIP(host) !== 0) return [host];
+  if (ipVersion(host) !== 0) return [host];
   try {
-    const found = await lookup(host, { all: true, verbatim: true });
-    return found.map((a) => a.address);
+    return await lookupAll(host);
   } catch (error) {
     throw lookupPermissionError(error, host) ?? error;
   }

@@ -6,11 +6,11 @@
  *
  * @module
  */
-import { lookup } from "node:dns/promises";
 import { EXIT, lookupPermissionError, strerror, UsageError } from "../errors.ts";
 import type { Destination } from "../plan.ts";
 import { requireNet } from "./permission_check.ts";
 import type { PlanOutput } from "./plan_output.ts";
+import { lookupAll } from "./name_lookup.ts";
 import { lookupReason } from "./resolve.ts";
 import { formatAddress } from "../shared/address.ts";
 
@@ -37,7 +37,7 @@ export async function resolveSourceIps(names: string[], out: PlanOutput): Promis
     const expected = `--source-ip=${name}: local IP address expected`;
     let found: string[];
     try {
-      found = (await lookup(name, { all: true, verbatim: true })).map((a) => a.address);
+      found = await lookupAll(name);
     } catch (error) {
       const denied = lookupPermissionError(error, name);
       if (denied) throw denied;

@@ -4,23 +4,31 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type { ContentArg } from "./types.ts";
+
+const encoder = new TextEncoder();
 
 /**
  * SHA-256 (hex) of the content options as given (kind, `-e`, bytes of the
  * argument or file, in order) and the framing. Content drawn per run
  * (`global.re`) does not change it: runs given the same options match.
+ * Web Crypto's digest, which needs no Node compatibility module.
  */
-export function contentDigest(
+export async function contentDigest(
   args: readonly ContentArg[],
   framing: { websocket: boolean },
-): string {
-  const hash = createHash("sha256");
-  hash.update(framing.websocket ? "ws\n" : "tcp\n");
+): Promise<string> {
+  const parts: Uint8Array[] = [encoder.encode(framing.websocket ? "ws\n" : "tcp\n")];
   for (const arg of args) {
-    hash.update(`${arg.kind} ${arg.unescape ? "e" : "-"} ${arg.bytes.length}\n`);
-    hash.update(arg.bytes);
+    parts.push(encoder.encode(`${arg.kind} ${arg.unescape ? "e" : "-"} ${arg.bytes.length}\n`));
+    parts.push(arg.bytes);
   }
-  return hash.digest("hex");
+  const input = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    input.set(part, at);
+    at += part.length;
+  }
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", input));
+  return Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
