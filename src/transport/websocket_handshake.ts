@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha1 } from "./sha1.ts";
 
 /** The `Sec-WebSocket-Key` tcpkali sends on every connection. */
 export const TCPKALI_WEBSOCKET_KEY = "x3JJHMbDL1EzLkh9GBhXDw==";
@@ -23,7 +23,10 @@ export const WEBSOCKET_VERSION = "13";
  * The key is taken byte for byte (one byte per character).
  */
 export function computeAcceptKey(key: string): string {
-  return createHash("sha1").update(key + WEBSOCKET_GUID, "latin1").digest("base64");
+  const text = key + WEBSOCKET_GUID;
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  return btoa(String.fromCharCode(...sha1(bytes)));
 }
 
 /** The accept value a server must answer tcpkali's key with. */
