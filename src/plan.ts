@@ -5,7 +5,7 @@
  * @module
  */
 import type { CompiledContent, ConnectionLiteral } from "./content/template.ts";
-import type { ListenerCertificate } from "./transport/tls.ts";
+import type { ListenerCertificate } from "./transport/tls_certificate.ts";
 import type { Shard } from "./shared/shard.ts";
 
 /** One resolved destination address. */

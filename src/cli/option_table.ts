@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from "../transport/tls.ts";
+import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from "../transport/tls_certificate.ts";
 import { UsageError } from "../errors.ts";
 import {
   latencyMarkerOption,

@@ -6,7 +6,7 @@
  */
 import type { ContentArg } from "../content/types.ts";
 import type { Threshold } from "../plan.ts";
-import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from "../transport/tls.ts";
+import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from "../transport/tls_certificate.ts";
 import { defaultLatencyOptions, type LatencyOptions } from "./latency_options.ts";
 import type { Shard } from "../shared/shard.ts";
 import { defaultWorkloadOptions, type WorkloadOptions } from "./workload_options.ts";

@@ -1,7 +1,8 @@
 /**
- * TLS for `--ssl` (tcpkali's `--ssl`, `--ssl-cert`, `--ssl-key`): loading the
- * listener's certificate and key, the client's server name (SNI), the
- * client connect, and closing with a close_notify alert.
+ * TLS for `--ssl` (tcpkali's `--ssl`, `--ssl-cert`, `--ssl-key`): binding the
+ * listener, the client's server name (SNI), the client connect, and closing
+ * with a close_notify alert. The certificate files are read in
+ * `tls_certificate.ts`.
  *
  * Certificate verification. tcpkali's client never verifies the server's
  * certificate, and neither does kali's. Deno's own TLS client
@@ -17,53 +18,11 @@
  *
  * @module
  */
-import { isIP } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
 import { type BoundConn, settleConnect } from "./bound_socket.ts";
-import {
-  EXIT,
-  FileReadError,
-  fromNodeSocketError,
-  readPermittedFile,
-  UsageError,
-} from "../errors.ts";
-
-/** tcpkali's default certificate file, relative to the working directory. */
-export const DEFAULT_CERT_FILE = "cert.pem";
-/** tcpkali's default private key file, relative to the working directory. */
-export const DEFAULT_KEY_FILE = "key.pem";
-
-/** A listener's certificate chain and private key, PEM text, and where they came from. */
-export interface ListenerCertificate {
-  /** Certificate chain (PEM). */
-  cert: string;
-  /** Private key (PEM). */
-  key: string;
-  /** The `--ssl-cert` file as given, for error lines. */
-  certFile: string;
-  /** The `--ssl-key` file as given, for error lines. */
-  keyFile: string;
-}
-
-function readPem(file: string, complaint: string): string {
-  try {
-    return new TextDecoder().decode(readPermittedFile(file));
-  } catch (error) {
-    if (error instanceof FileReadError) throw new UsageError(`${file}: ${complaint}`, EXIT.usage);
-    throw error;
-  }
-}
-
-/**
- * Reads the listener's certificate and key, with tcpkali's two pre-flight
- * errors (exit 64) when a file cannot be read. Whether the PEM is valid is
- * found out when the listener is bound (see {@linkcode listenTls}).
- */
-export function loadListenerCertificate(certFile: string, keyFile: string): ListenerCertificate {
-  const cert = readPem(certFile, "Can not access X.509 certificate file.");
-  const key = readPem(keyFile, "Can not access SSL private key file");
-  return { cert, key, certFile, keyFile };
-}
+import { EXIT, fromNodeSocketError, UsageError } from "../errors.ts";
+import { ipVersion } from "../shared/address.ts";
+import type { ListenerCertificate } from "./tls_certificate.ts";
 
 /**
  * Binds a TLS listener. An invalid certificate or key is a one-line error
@@ -95,7 +54,7 @@ export function listenTls(
  */
 export function serverName(host: string): string | undefined {
   const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-  if (bare === "" || isIP(bare) !== 0) return undefined;
+  if (bare === "" || ipVersion(bare) !== 0) return undefined;
   return bare;
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { PermissionError, UsageError } from "../../src/errors.ts";
-import { listenTls, loadListenerCertificate, serverName } from "../../src/transport/tls.ts";
+import { listenTls, serverName } from "../../src/transport/tls.ts";
+import { loadListenerCertificate } from "../../src/transport/tls_certificate.ts";
 import { makeCertificate } from "../_helpers/tls_peers.ts";
 
 Deno.test("serverName: host names go into SNI, IP addresses do not", () => {
