@@ -48,7 +48,10 @@ export async function runCommand(args: string[], io: Terminal): Promise<number> 
 export async function runAndReport(plan: RunPlan, terminal: Terminal): Promise<number> {
   // `--json -`: the result owns stdout; the report and the rest go to stderr.
   const io = plan.outputs.jsonFile === "-" ? { ...terminal, stdout: terminal.stderr } : terminal;
-  const outputs = new RunOutputs(plan, { stdout: terminal.stdout, stderr: terminal.stderr });
+  const outputs = await RunOutputs.open(plan, {
+    stdout: terminal.stdout,
+    stderr: terminal.stderr,
+  });
   const prefix = io.live ? CLEAR_EOL : "";
   const live = io.live
     ? new LiveDisplay({

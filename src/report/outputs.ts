@@ -16,15 +16,28 @@ import { measuredKinds } from "../stats/latency_kinds.ts";
 import type { LatencyHistograms } from "../stats/latency_kinds.ts";
 import type { RunSample } from "../stats/result.ts";
 import type { SeriesPoint } from "../stats/series.ts";
-import { HdrLogFile } from "./hdr_log.ts";
-import { htmlReport } from "./html_report.ts";
-import { buildResult, type ResultInput, resultText } from "./json_result.ts";
-import { StatsdSender } from "./statsd_sender.ts";
+import type { HdrLogFile } from "./hdr_log.ts";
+import type { ResultInput } from "./json_result.ts";
+import type { StatsdSender } from "./statsd_sender.ts";
 
 /** Where the outputs write: `stdout` takes `--json -`. */
 export interface OutputStreams {
   stdout(text: string): void;
   stderr(text: string): void;
+}
+
+/**
+ * The modules of the outputs a run asks for, null where it does not: a
+ * plain run loads none of them. StatsD's socket is node:dgram's, which
+ * loads Deno's Node compatibility layer; the JSON result, the HTML page
+ * (uPlot's script inside) and the interval log are code (and resident
+ * memory) that only their options need.
+ */
+interface OutputModules {
+  statsd: typeof import("./statsd_sender.ts") | null;
+  hdrLog: typeof import("./hdr_log.ts") | null;
+  json: typeof import("./json_result.ts") | null;
+  html: typeof import("./html_report.ts") | null;
 }
 
 /** StatsD, the interval log, the JSON result and the HTML page of one run. */
@@ -33,25 +46,41 @@ export class RunOutputs {
   readonly #plan: RunPlan;
   readonly #streams: OutputStreams;
   readonly #hdrLog: HdrLogFile | null;
+  readonly #modules: OutputModules;
   /** The run's merged histograms, as of the latest sample. */
   #histograms: LatencyHistograms = {};
 
+  /** Imports the modules of the outputs `plan` asks for, then opens them. */
+  static async open(plan: RunPlan, streams: OutputStreams): Promise<RunOutputs> {
+    const o = plan.outputs;
+    const [statsd, hdrLog, json, html] = await Promise.all([
+      o.statsd ? import("./statsd_sender.ts") : null,
+      o.hdrLogFile !== null ? import("./hdr_log.ts") : null,
+      o.jsonFile !== null ? import("./json_result.ts") : null,
+      o.htmlFile !== null ? import("./html_report.ts") : null,
+    ]);
+    return new RunOutputs(plan, streams, { statsd, hdrLog, json, html });
+  }
+
   /** Opens the interval log (a file that cannot be created stops the run before any traffic). */
-  constructor(plan: RunPlan, streams: OutputStreams) {
+  private constructor(plan: RunPlan, streams: OutputStreams, modules: OutputModules) {
     this.#plan = plan;
     this.#streams = streams;
+    this.#modules = modules;
     const o = plan.outputs;
     const l = plan.latency;
     const latencyOn = l.connect || l.firstByte || l.marker !== null || l.messageMarker;
-    this.statsd = o.statsd
-      ? new StatsdSender(o.statsd, {
+    this.statsd = o.statsd && modules.statsd
+      ? new modules.statsd.StatsdSender(o.statsd, {
         latencyWindowMs: o.statsdLatencyWindowMs,
         latency: latencyOn
           ? { histograms: () => this.#histograms, percentiles: l.percentiles }
           : null,
       })
       : null;
-    this.#hdrLog = o.hdrLogFile === null ? null : openHdrLog(o.hdrLogFile, plan);
+    this.#hdrLog = o.hdrLogFile !== null && modules.hdrLog
+      ? openHdrLog(modules.hdrLog.HdrLogFile, o.hdrLogFile, plan)
+      : null;
   }
 
   /** Startup: the all-zero StatsD batch and the interval log's header. */
@@ -81,14 +110,15 @@ export class RunOutputs {
     if (input.result.reported && !input.result.failure) this.statsd?.finish();
     this.#hdrLog?.close();
     const o = this.#plan.outputs;
+    const { json, html } = this.#modules;
     let written = true;
-    if (o.jsonFile !== null) {
-      const text = resultText(buildResult(input));
+    if (o.jsonFile !== null && json) {
+      const text = json.resultText(json.buildResult(input));
       if (o.jsonFile === "-") this.#streams.stdout(text);
       else written = this.#write("--json", o.jsonFile, () => text);
     }
-    if (o.htmlFile !== null) {
-      written = this.#write("--html", o.htmlFile, () => htmlReport(input)) && written;
+    if (o.htmlFile !== null && html) {
+      written = this.#write("--html", o.htmlFile, () => html.htmlReport(input)) && written;
     }
     await this.statsd?.close();
     return written;
@@ -106,9 +136,9 @@ export class RunOutputs {
   }
 }
 
-function openHdrLog(file: string, plan: RunPlan): HdrLogFile {
+function openHdrLog(Log: typeof HdrLogFile, file: string, plan: RunPlan): HdrLogFile {
   try {
-    return new HdrLogFile(file, {
+    return new Log(file, {
       kinds: measuredKinds(plan.latency),
       messageMarker: plan.latency.messageMarker,
     });
