@@ -164,3 +164,52 @@ Deno.test("the length reader sees a long function (the rule checks something)", 
 Deno.test("no function in src/ over 80 lines", () => {
   assert.deepEqual(sources("src").flatMap((file) => longFunctions(file, 80)), []);
 });
+
+/** `import … from "x"`, `export … from "x"` and `import "x"` at the start of a line. */
+const STATIC_IMPORT = /^(?:import|export)\s+(?:([^"';]*?)\s+from\s+)?"([^"]+)"/gm;
+
+/** Whether an import clause brings in types only (erased: nothing is loaded). */
+function typeOnly(clause: string | undefined): boolean {
+  if (clause === undefined) return false;
+  if (/^type\s/.test(clause)) return true;
+  const named = /^\{([^}]*)\}$/.exec(clause.trim());
+  if (!named) return false;
+  const names = named[1].split(",").map((n) => n.trim()).filter((n) => n !== "");
+  return names.length > 0 && names.every((n) => n.startsWith("type "));
+}
+
+/**
+ * What evaluating `roots` loads before any dynamic `import()`: the files of
+ * its static import graph and the bare specifiers (`node:…`, `npm:…`) they name.
+ */
+function staticGraph(roots: string[]): { files: Set<string>; bare: string[] } {
+  const files = new Set<string>();
+  const bare: string[] = [];
+  const pending = [...roots];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    const text = Deno.readTextFileSync(join(ROOT, file));
+    for (const [, clause, specifier] of text.matchAll(STATIC_IMPORT)) {
+      if (typeOnly(clause)) continue;
+      if (!specifier.startsWith(".")) bare.push(`${file}: ${specifier}`);
+      else pending.push(relative(ROOT, normalize(join(ROOT, dirname(file), specifier))));
+    }
+  }
+  return { files, bare };
+}
+
+Deno.test("the static import reader sees Node modules and skips type-only imports", () => {
+  const tls = staticGraph(["src/transport/tls.ts"]);
+  assert.ok(tls.bare.includes("src/transport/tls.ts: node:tls"), tls.bare.join(", "));
+  assert.ok(tls.bare.includes("src/transport/bound_socket.ts: node:net"), tls.bare.join(", "));
+  assert.deepEqual([...staticGraph(["src/plan.ts"]).files], ["src/plan.ts"]);
+});
+
+Deno.test("a run loads no node: module unless a feature asks for it (--ssl, --ws, names, StatsD)", () => {
+  // main.ts, the default command it imports, and the engine worker's script.
+  const run = staticGraph(["main.ts", "src/commands/run.ts", "workers/engine_worker.ts"]);
+  assert.ok(run.files.has("src/engine/engine.ts") && run.files.has("src/cli/resolve.ts"));
+  assert.deepEqual(run.bare.filter((line) => line.includes(": node:")), []);
+});
