@@ -7,6 +7,38 @@ import { alarmBuffer } from "../engine/alarm_clock.ts";
 import type { WorkerSlice } from "../engine/worker_protocol.ts";
 import type { RunPlan } from "../plan.ts";
 import { COUNTER_COUNT } from "../stats/counters.ts";
+import { measuresLatency } from "../stats/hdr_library.ts";
+import { MSS } from "../shared/tcp.ts";
+
+/**
+ * The most paced writes per second per connection that setTimeout drives
+ * without the precise alarm: one is due every 20 ms or more, and timers
+ * landing 1–2 ms late never make one write carry two messages.
+ */
+export const TIMER_PACED_MAX_WRITES = 50;
+
+/**
+ * Whether paced writes need the precise alarm's helper thread, an isolate
+ * of its own (about 15 MiB resident), to keep tcpkali's 1 ms write
+ * cadence. A message rate whose writes come at most
+ * {@link TIMER_PACED_MAX_WRITES} times a second does without, unless
+ * latency is measured (a late timer would add to every message's latency,
+ * counted from the intended send time). A bandwidth limit alone and the
+ * rate search (its rates grow) always use it.
+ */
+export function needsPreciseAlarm(plan: RunPlan): boolean {
+  const stageRates = (plan.stages ?? []).map((stage) => stage.messageRate ?? 0);
+  const paced = plan.messageRate !== null || plan.upstreamBandwidth !== null ||
+    plan.latency.rateSearch !== null || stageRates.some((rate) => rate > 0);
+  if (!paced) return false;
+  const rate = plan.messageRate;
+  if (rate === null || plan.latency.rateSearch !== null || measuresLatency(plan.latency)) {
+    return true;
+  }
+  // A message longer than an MSS goes out one MSS at a time, each write paced.
+  const writesPerMessage = Math.max(1, (plan.upstreamBandwidth ?? 0) / rate / MSS);
+  return Math.max(rate, ...stageRates) * writesPerMessage > TIMER_PACED_MAX_WRITES;
+}
 
 /**
  * Splits the plan into per-worker slices; idle workers are not started.
@@ -21,11 +53,7 @@ export function slicePlan(plan: RunPlan, logPrefix: string): WorkerSlice[] {
   const w = plan.workers;
   const listener = plan.listen.length > 0 ? w - 1 : -1;
   const connectors = listener >= 0 && w > 1 ? w - 1 : w;
-  // Paced writes keep tcpkali's 1 ms cadence with the precise alarm.
-  const paced = plan.messageRate !== null || plan.upstreamBandwidth !== null ||
-    plan.latency.rateSearch !== null ||
-    (plan.stages?.some((stage) => stage.messageRate !== null) ?? false);
-  const alarm = paced ? alarmBuffer(w) : null;
+  const alarm = needsPreciseAlarm(plan) ? alarmBuffer(w) : null;
   const peak = peakConnections(plan);
   for (let index = 0; index < w; index++) {
     const connects = index < connectors && shareOf(peak, index, connectors) > 0;
