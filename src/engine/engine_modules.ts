@@ -1,10 +1,10 @@
 /**
  * The parts of a worker's engine that a run may not need, loaded only when
  * it does. TLS (`--ssl`) and bound source addresses go through Node
- * compatibility modules (node:tls, node:net, node:buffer), the WebSocket
- * handshake through node:crypto, latency histograms through
- * npm:hdr-histogram-js: each costs megabytes of resident memory per isolate
- * once evaluated, so a plain TCP engine loads none of them.
+ * compatibility modules (node:tls, node:net, node:buffer), latency
+ * histograms through npm:hdr-histogram-js: each costs megabytes of resident
+ * memory per isolate once evaluated; the WebSocket session is code a TCP
+ * run does not run. A plain TCP engine loads none of them.
  *
  * @module
  */
