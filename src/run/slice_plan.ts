@@ -11,9 +11,12 @@ import { measuresLatency } from "../stats/hdr_library.ts";
 import { MSS } from "../shared/tcp.ts";
 
 /**
- * The most paced writes per second per connection that setTimeout drives
- * without the precise alarm: one is due every 20 ms or more, and timers
- * landing 1–2 ms late never make one write carry two messages.
+ * The most paced writes per second, all connections together, that
+ * setTimeout drives without the precise alarm: each connection's writes are
+ * then 20 ms or more apart, so timers landing 1–2 ms late never make one
+ * carry two messages, and the event loop is idle enough for them to land
+ * that close (thousands of connections paced by timers on a busy loop fall
+ * behind and catch up in bursts).
  */
 export const TIMER_PACED_MAX_WRITES = 50;
 
@@ -21,10 +24,10 @@ export const TIMER_PACED_MAX_WRITES = 50;
  * Whether paced writes need the precise alarm's helper thread, an isolate
  * of its own (about 15 MiB resident), to keep tcpkali's 1 ms write
  * cadence. A message rate whose writes come at most
- * {@link TIMER_PACED_MAX_WRITES} times a second does without, unless
+ * {@link TIMER_PACED_MAX_WRITES} times a second in all does without, unless
  * latency is measured (a late timer would add to every message's latency,
- * counted from the intended send time). A bandwidth limit alone and the
- * rate search (its rates grow) always use it.
+ * counted from the intended send time). A bandwidth limit alone, an active
+ * listener and the rate search (its rates grow) always use it.
  */
 export function needsPreciseAlarm(plan: RunPlan): boolean {
   const stageRates = (plan.stages ?? []).map((stage) => stage.messageRate ?? 0);
@@ -32,12 +35,14 @@ export function needsPreciseAlarm(plan: RunPlan): boolean {
     plan.latency.rateSearch !== null || stageRates.some((rate) => rate > 0);
   if (!paced) return false;
   const rate = plan.messageRate;
-  if (rate === null || plan.latency.rateSearch !== null || measuresLatency(plan.latency)) {
-    return true;
-  }
+  // An active listener paces writes to however many peers connect.
+  const activeListener = plan.listen.length > 0 && plan.listenMode === "active";
+  if (rate === null || activeListener || plan.latency.rateSearch !== null) return true;
+  if (measuresLatency(plan.latency)) return true;
   // A message longer than an MSS goes out one MSS at a time, each write paced.
   const writesPerMessage = Math.max(1, (plan.upstreamBandwidth ?? 0) / rate / MSS);
-  return Math.max(rate, ...stageRates) * writesPerMessage > TIMER_PACED_MAX_WRITES;
+  const writes = peakConnections(plan) * Math.max(rate, ...stageRates) * writesPerMessage;
+  return writes > TIMER_PACED_MAX_WRITES;
 }
 
 /**

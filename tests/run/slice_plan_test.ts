@@ -20,19 +20,24 @@ Deno.test("an unpaced run starts no alarm helper", async () => {
   assert.equal(await precise("-c", "2"), false);
 });
 
-Deno.test("slow message rates are paced by timers: no alarm helper", async () => {
+Deno.test("a few slow paced connections are paced by timers: no alarm helper", async () => {
   assert.equal(await precise("-c", "1", "-m", "x", "-r", "10"), false);
-  assert.equal(await precise("-c", "1000", "-m", "x", "-r", "50"), false);
-  assert.equal(await precise("-c", "2", "-m", "x", "-r", "10", "--stage", "5s:r=40"), false);
+  assert.equal(await precise("-c", "1", "-m", "x", "-r", "50"), false);
+  assert.equal(await precise("-c", "5", "-m", "x", "-r", "10"), false);
+  assert.equal(await precise("-c", "1", "-m", "x", "-r", "10", "--stage", "5s:r=40"), false);
 });
 
-Deno.test("the 1 ms cadence keeps the helper: fast rates, long messages, bandwidth", async () => {
+Deno.test("the 1 ms cadence keeps the helper: fast rates, many connections, long messages, bandwidth", async () => {
   assert.equal(await precise("-c", "1", "-m", "x", "-r", "51"), true);
-  assert.equal(await precise("-c", "2", "-m", "x", "-r", "10", "--stage", "5s:r=2k"), true);
+  assert.equal(await precise("-c", "6", "-m", "x", "-r", "10"), true);
+  assert.equal(await precise("-c", "4000", "--connect-rate", "20k", "-m", "x", "-r", "10"), true);
+  assert.equal(await precise("-c", "1", "-m", "x", "-r", "10", "--stage", "5s:c=6"), true);
+  assert.equal(await precise("-c", "1", "-m", "x", "-r", "10", "--stage", "5s:r=2k"), true);
   // 14,600 bytes go out as ten 1460-byte writes: 100 writes a second at -r10.
   assert.equal(await precise("-c", "1", "-m", "x".repeat(14600), "-r", "10"), true);
   assert.equal(await precise("-c", "1", "-m", "x".repeat(1460), "-r", "10"), false);
   assert.equal(await precise("-c", "1", "-m", "x", "--channel-bandwidth-upstream", "1kbps"), true);
+  assert.equal(await precise("-l", "9", "--listen-mode=active", "-m", "x", "-r", "1"), true);
 });
 
 Deno.test("measured latency and the rate search keep the helper at any rate", async () => {
