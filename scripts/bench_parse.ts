@@ -200,17 +200,37 @@ export function parseTimeOutput(text: string): TimeResult | null {
   return null;
 }
 
+/** Byte-handing calls of an strace log, split by where the bytes went. */
+export interface StraceSends {
+  /** Calls whose descriptor is a TCP socket: the messages on the wire. */
+  tcp: number;
+  /** Bytes those calls handed over (the length each asked to send). */
+  tcpBytes: number;
+  /** The rest: the runtime's eventfd wake-ups, stderr and stdout lines, files written. */
+  other: number;
+}
+
 /**
- * Calls per system call from an `strace -c` summary table (`-o file`):
- * `% time  seconds  usecs/call  calls  [errors]  syscall` rows.
+ * Counts `write`/`writev`/`sendto`/`sendmsg` calls in an strace log written
+ * with `-yy` (each descriptor followed by what it is, as `5<TCP:[…]>`),
+ * one call per line after `-f`'s pid. A call strace split in two counts
+ * once: its `<... resumed>` half names no descriptor.
  */
-export function parseStraceSummary(text: string): Map<string, number> {
-  const calls = new Map<string, number>();
+export function parseStraceSends(text: string): StraceSends {
+  const sends = { tcp: 0, tcpBytes: 0, other: 0 };
   for (const line of text.split("\n")) {
-    const m = /^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?([a-z_0-9]+)\s*$/.exec(line);
-    if (m && m[2] !== "total") calls.set(m[2], Number(m[1]));
+    const m = /^(?:\d+\s+)?(write|writev|sendto|sendmsg)\(\d+<([^:>]+)/.exec(line);
+    if (!m) continue;
+    if (m[2] !== "TCP" && m[2] !== "TCPv6") {
+      sends.other++;
+      continue;
+    }
+    sends.tcp++;
+    // write/sendto: the length follows the (possibly cut) string argument.
+    const length = /"(?:\.\.\.)?, (\d+)[,)\s]/.exec(line);
+    if (length) sends.tcpBytes += Number(length[1]);
   }
-  return calls;
+  return sends;
 }
 
 /** One test row of `redis-benchmark --csv`. */

@@ -5,7 +5,7 @@ import {
   parseKaliReport,
   parseLatencyLine,
   parseRedisBenchmarkCsv,
-  parseStraceSummary,
+  parseStraceSends,
   parseTimeOutput,
   parseWorkerTotals,
 } from "../../scripts/bench_parse.ts";
@@ -113,9 +113,8 @@ Deno.test("parseIperf3Json throws iperf3's own error", () => {
   );
 });
 
-Deno.test("parseStraceSummary reads calls per syscall, with or without errors", () => {
-  const calls = parseStraceSummary(fixture("strace_c.txt"));
-  assert.deepEqual([...calls], [["sendto", 49171], ["write", 236]]);
+Deno.test("parseStraceSends counts sends and their bytes on TCP sockets apart from other writes, a split call once", () => {
+  assert.deepEqual(parseStraceSends(fixture("strace_yy.txt")), { tcp: 5, tcpBytes: 25, other: 7 });
 });
 
 Deno.test("parseTimeOutput skips GNU time's exit-status line", () => {
