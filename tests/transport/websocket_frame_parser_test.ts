@@ -539,3 +539,54 @@ Deno.test("validateUtf8, sink parser: a bad byte anywhere in a short text messag
     }
   }
 });
+
+Deno.test("validateUtf8, sink parser: frames that repeat a header get the same verdicts as the first", () => {
+  const message = (payload: Uint8Array, mask: number | null, opcode: number = Opcode.text) => ({
+    opcode,
+    payload,
+    mask,
+  });
+  const run = (payload: Uint8Array, mask: number | null, opcode?: number) =>
+    Array(6).fill(message(payload, mask, opcode));
+  const cases: [string, FrameSpec[], number, FrameParserOptions][] = [];
+  for (const length of [1, 3, 4, 5, 8, 9, 16, 17, 64, 125, 126, 300]) {
+    const ascii = Uint8Array.from({ length }, (_, i) => 0x61 + (i % 26));
+    const bad = ascii.slice();
+    bad[length >> 1] = 0xff;
+    const euro = ascii.slice();
+    if (length >= 3) euro.set([0xe2, 0x82, 0xac], length - 3); // valid, not ASCII
+    const longer = Uint8Array.from({ length: length + 1 }, () => 0x62);
+    // Sent masked with 0x80808080, these bytes look like ASCII; unmasked, they are not UTF-8.
+    const hidden = new Uint8Array(length).fill(0xff);
+    for (
+      const [name, odd, code] of [
+        ["an invalid byte", message(bad, 0), 1007],
+        ["valid UTF-8 that is not ASCII", message(euro, 0), 0],
+        ["a real masking key", message(ascii, 0x0badf00d), 0],
+        ["a masking key that hides an invalid byte", message(hidden, 0x80808080), 1007],
+        ["one byte longer", message(longer, 0), 0],
+        ["binary", message(bad, 0, Opcode.binary), 0],
+      ] as const
+    ) {
+      const frames = [...run(ascii, 0), odd, ...run(ascii, 0)];
+      cases.push([`${length} B, then ${name}`, frames, code, UTF8]);
+    }
+    // A client reads unmasked frames, text unchecked: lengths still count.
+    const frames = [...run(ascii, null), message(longer, null), ...run(ascii, null, Opcode.binary)];
+    cases.push([`${length} B, client side`, frames, 0, { side: "client" }]);
+  }
+  for (const [name, frames, code, options] of cases) {
+    const stream = renderFrames(frames);
+    for (const cuts of [[], [1], [stream.length >> 1], [7, 30, stream.length - 2]]) {
+      const full = recorder(options);
+      const fast = sink(options);
+      assert.equal(pushCut(full.parser, stream, cuts), code, `full parser: ${name}, cuts ${cuts}`);
+      assert.equal(pushCut(fast.parser, stream, cuts), code, `${name}, cuts ${cuts}`);
+      assert.equal(fast.parser.error, full.parser.error, `${name}, cuts ${cuts}`);
+      if (code !== 0) continue;
+      assert.equal(fast.parser.messages, full.parser.messages, `${name}, cuts ${cuts}`);
+      assert.equal(fast.parser.frames, frames.length, `${name}, cuts ${cuts}`);
+      assert.deepEqual({ ...fast.parser.frame }, { ...full.parser.frame }, `${name}, cuts ${cuts}`);
+    }
+  }
+});
