@@ -6,6 +6,17 @@
  * @module
  */
 
+/** `runs` joined into one new array. */
+export function concatBytes(runs: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const joined = new Uint8Array(runs.reduce((n, run) => n + run.length, 0));
+  let at = 0;
+  for (const run of runs) {
+    joined.set(run, at);
+    at += run.length;
+  }
+  return joined;
+}
+
 /** A byte buffer that is appended to and reset, growing on demand. */
 export class ByteWriter {
   /** Backing storage; valid bytes are `[0, length)`. */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { concatBytes } from "./buffers.ts";
 import type { ContentArg } from "./types.ts";
 
 const encoder = new TextEncoder();
@@ -23,12 +24,6 @@ export async function contentDigest(
     parts.push(encoder.encode(`${arg.kind} ${arg.unescape ? "e" : "-"} ${arg.bytes.length}\n`));
     parts.push(arg.bytes);
   }
-  const input = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    input.set(part, at);
-    at += part.length;
-  }
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", input));
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", concatBytes(parts)));
   return Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ByteWriter } from "./buffers.ts";
+import { ByteWriter, concatBytes } from "./buffers.ts";
 import { Cursor, MAX_NESTING } from "./cursor.ts";
 import { readFileName } from "./file_name.ts";
 import { parseRegex } from "./regex.ts";
@@ -272,12 +272,5 @@ function mergeBytes(parts: ContentPart[]): ContentPart[] {
 }
 
 function concat(runs: Uint8Array[]): Uint8Array {
-  if (runs.length === 1) return runs[0];
-  const joined = new Uint8Array(runs.reduce((n, r) => n + r.length, 0));
-  let at = 0;
-  for (const r of runs) {
-    joined.set(r, at);
-    at += r.length;
-  }
-  return joined;
+  return runs.length === 1 ? runs[0] : concatBytes(runs);
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ByteWriter } from "./buffers.ts";
+import { ByteWriter, concatBytes } from "./buffers.ts";
 import { regexSizes, type SizeRange } from "./regex.ts";
 import { generateRegex } from "./regex_generate.ts";
 import type { Random } from "./random.ts";
@@ -139,14 +139,7 @@ function simplify(ops: Op[]): Op[] {
 }
 
 function concat(ops: Op[]): Uint8Array {
-  const runs = ops.map((o) => (o.op === "bytes" ? o.bytes : new Uint8Array(0)));
-  const joined = new Uint8Array(runs.reduce((n, r) => n + r.length, 0));
-  let at = 0;
-  for (const run of runs) {
-    joined.set(run, at);
-    at += run.length;
-  }
-  return joined;
+  return concatBytes(ops.map((o) => (o.op === "bytes" ? o.bytes : new Uint8Array(0))));
 }
 
 /** Whether any op satisfies `test`, looking inside text frames. */

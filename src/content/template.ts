@@ -5,6 +5,7 @@
  * @module
  */
 import { EXIT, UsageError } from "../errors.ts";
+import { concatBytes } from "./buffers.ts";
 import { parseContent } from "./expression.ts";
 import { escapeBytes, EXCERPT_BYTES, excerptAround } from "./printable.ts";
 import {
@@ -184,16 +185,6 @@ function parseOption(text: string | Uint8Array, options: LiteralOptions): Conten
     }
     throw error;
   }
-}
-
-function concatBytes(runs: Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(runs.reduce((n, run) => n + run.length, 0));
-  let at = 0;
-  for (const run of runs) {
-    joined.set(run, at);
-    at += run.length;
-  }
-  return joined;
 }
 
 /** Options for the size helpers and {@linkcode contentFactory}. */

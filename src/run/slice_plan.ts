@@ -39,8 +39,9 @@ export function needsPreciseAlarm(plan: RunPlan): boolean {
   const activeListener = plan.listen.length > 0 && plan.listenMode === "active";
   if (rate === null || activeListener || plan.latency.rateSearch !== null) return true;
   if (measuresLatency(plan.latency)) return true;
-  // A message longer than an MSS goes out one MSS at a time, each write paced.
-  const writesPerMessage = Math.max(1, (plan.upstreamBandwidth ?? 0) / rate / MSS);
+  // A message longer than an MSS goes out one MSS at a time, each write paced
+  // (with -r, the upstream bandwidth is the rate times the average message size).
+  const writesPerMessage = Math.max(1, Math.ceil((plan.upstreamBandwidth ?? 0) / rate / MSS));
   const writes = peakConnections(plan) * Math.max(rate, ...stageRates) * writesPerMessage;
   return writes > TIMER_PACED_MAX_WRITES;
 }
