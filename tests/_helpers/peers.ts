@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concatBytes } from "../../src/content/buffers.ts";
 import { freePort } from "./kali.ts";
 
 /**
@@ -67,14 +68,7 @@ export class RecordingSink extends LoopbackServer {
 
   /** Bytes of connection `i`, concatenated. */
   bytesOf(i: number): Uint8Array {
-    const chunks = this.connections[i];
-    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
+    return concatBytes(this.connections[i]);
   }
 
   protected async serve(conn: Deno.TcpConn): Promise<void> {
